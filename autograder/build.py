@@ -1,0 +1,128 @@
+"""source/ -> course/ (learner release) and solutions/ (reference).
+
+Both are made by nbgrader's own preprocessors, in the order listed in
+RELEASE_STEPS and SOLUTION_STEPS, plus two house rules of ours that run first.
+The output depends only on source/, so `build(check=True)` can prove that the
+committed folders are current.
+"""
+import filecmp
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput,
+                                    ClearSolutions, ComputeChecksums, LockCells)
+
+from .hidden import unflagged_hidden_checks
+
+SKIP = {".ipynb_checkpoints", "__pycache__"}
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+class BuildError(Exception):
+    """source/ breaks a house rule; the message names the notebook and cell."""
+
+
+class RequireCleanSource(Preprocessor):
+    """source/ is committed without outputs, so that diffs show only what changed."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count):
+            raise BuildError(f"{resources['path']}: cell {index} has outputs; clear them before building")
+        return cell, resources
+
+
+class RequireHiddenFlag(Preprocessor):
+    """A check in a hidden test must say hidden=True, so its message reveals no hidden values."""
+
+    def preprocess_cell(self, cell, resources, index):
+        for call in unflagged_hidden_checks(cell.source):
+            raise BuildError(f"{resources['path']}: cell {index}: hidden check without hidden=True: {call}")
+        return cell, resources
+
+
+def _stubbed():
+    return ClearSolutions(code_stub={"python": STUB})
+
+
+RELEASE_STEPS = (RequireCleanSource, RequireHiddenFlag, LockCells, _stubbed, ClearOutput, CheckCellMetadata,
+                 ComputeChecksums, ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata)
+SOLUTION_STEPS = (RequireCleanSource, RequireHiddenFlag, ClearHiddenTests, ClearMarkScheme, ClearOutput)
+TARGETS = {"course": RELEASE_STEPS, "solutions": SOLUTION_STEPS}
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote, or with check=True, which files differ from a fresh build."""
+    written: list = field(default_factory=list)
+    differ: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.differ
+
+
+def convert(path, steps):
+    """Run one notebook through steps; return the notebook's JSON text."""
+    nb = nbformat.read(path, as_version=4)
+    resources = {"path": str(path)}
+    for step in steps:
+        nb, resources = step().preprocess(nb, resources)
+    return nbformat.writes(nb) + "\n"
+
+
+def _source_files(source):
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not SKIP.intersection(path.relative_to(source).parts):
+            yield path
+
+
+def write_tree(root, out):
+    """Build every target of root/source into out/<target>; return the paths written."""
+    source, written = Path(root) / "source", []
+    for target, steps in TARGETS.items():
+        for path in _source_files(source):
+            dest = Path(out) / target / path.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if path.suffix == ".ipynb":
+                dest.write_text(convert(path, steps), encoding="utf-8")
+            else:
+                shutil.copyfile(path, dest)
+            written.append(dest)
+    return written
+
+
+def _tree_files(folder):
+    return {p.relative_to(folder) for p in _source_files(folder)} if folder.is_dir() else set()
+
+
+def compare(fresh, committed):
+    """Relative paths (under the target folder name) that differ, are missing or are extra."""
+    differ = []
+    for target in TARGETS:
+        a, b = Path(fresh) / target, Path(committed) / target
+        for rel in sorted(_tree_files(a) | _tree_files(b)):
+            if not (a / rel).is_file() or not (b / rel).is_file() or not filecmp.cmp(a / rel, b / rel, False):
+                differ.append(str(Path(target) / rel))
+    return differ
+
+
+def build(root=".", check=False):
+    """Regenerate course/ and solutions/ from source/ (check=True: only compare).
+
+    >>> build(".", check=True).differ
+    []
+    """
+    root = Path(root)
+    with tempfile.TemporaryDirectory() as tmp:
+        written = write_tree(root, tmp)
+        differ = compare(tmp, root)
+        if check:
+            return BuildResult(differ=differ)
+        for target in TARGETS:
+            shutil.rmtree(root / target, ignore_errors=True)
+            shutil.copytree(Path(tmp) / target, root / target)
+        return BuildResult(written=[str(Path(p).relative_to(tmp)) for p in written])

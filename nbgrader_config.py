@@ -1,0 +1,12 @@
+"""The repo root is an nbgrader course directory: `nbgrader generate_assignment 01-chain-rule` works here."""
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "backprop"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"      # nbgrader's own output; course/ is built by `autograder build`
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.Execute.timeout = 120
