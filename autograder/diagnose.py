@@ -112,13 +112,13 @@ def _wrong_values(name, got, expected, *, tol, m=None, hidden=False):
         return None
     n, k = got.size, int(wrong.sum())
     head = f"{name} is wrong in {k} of {n} entries" if n > 1 else f"{name} is wrong"
-    cause = _likely_cause(got, expected, wrong, tol=tol, m=m, hidden=hidden)
-    if cause:
-        return f"{head}.\n  {cause}"
     worst = float(err.max())
     if worst < NEAR_MISS * tol:
         return (f"{head}, but only just: relative error {worst:.1e} against a tolerance of {tol:.0e}.\n"
                 "  Close: a float32 array somewhere, a rounded constant, or a finite-difference step?")
+    cause = _likely_cause(got, expected, wrong, tol=tol, m=m, hidden=hidden)
+    if cause:
+        return f"{head}.\n  {cause}"
     if k <= FEW * n and not hidden:
         return f"{head}:{_worst_entries(got, expected, err)}"
     if hidden:
@@ -140,7 +140,11 @@ def _likely_cause(got, expected, wrong, *, tol, m=None, hidden=False):
     ratio = _constant_ratio(got, expected, tol)
     if ratio is None:
         return None
-    return _explain_ratio(ratio, m, hidden)
+    named = _explain_ratio(ratio, m, hidden)
+    if named or got.size == 1:
+        return named
+    shown = "" if hidden else f" (ratio {ratio:.4g})"
+    return f"Every entry is off by the same factor{shown}: a missing or extra scale factor (learning rate, 1/m, 2)?"
 
 
 def _constant_ratio(got, expected, tol):
@@ -161,12 +165,13 @@ def _explain_ratio(r, m, hidden):
     if m and np.isclose(r, 1 / m):
         return f"It is m times too small{shown}, where m is the batch size: did you divide by m twice?"
     if np.isclose(r, 2):
-        return f"It is twice too large{shown}: check the 1/2 convention of the loss (L = 1/2 (y - y_hat)^2)."
+        return (f"It is twice too large{shown}: a factor 2 too many (the 2h of a central difference, "
+                "or the 1/2 convention of the loss, L = 1/2 (y - y_hat)^2)?")
     if np.isclose(r, 0.5):
         return f"It is half the right size{shown}: a missing factor 2 (d/dx x^2 = 2x)?"
     if np.isclose(r, -1):
         return "Every entry has the opposite sign."
-    return f"It is off by a constant factor{shown}: a missing or extra scale factor (learning rate, 1/m, 2)?"
+    return None
 
 
 def _worst_entries(got, expected, err, few=3):

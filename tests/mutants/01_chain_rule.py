@@ -1,0 +1,122 @@
+"""Known-wrong and valid answers for notebook 01-chain-rule."""
+from tests.mutants.catalogue import Mutant, Valid
+
+EXERCISES = {
+    "numeric_derivative": {
+        "mutants": [
+            Mutant("forward difference", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x + h) - f(x)) / h\n", "only just"),
+            Mutant("sign flip", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x - h) - f(x + h)) / (2 * h)\n", "opposite sign"),
+            Mutant("missing factor 2", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x + h) - f(x - h)) / h\n", "twice"),
+            Mutant("h not doubled in the numerator", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x + 2 * h) - f(x - 2 * h)) / (2 * h)\n", "twice"),
+            Mutant("returns f(x)", "def numeric_derivative(f, x, h=1e-5):\n    return f(x)\n"),
+            Mutant("forgot to return", "def numeric_derivative(f, x, h=1e-5):\n    (f(x + h) - f(x - h)) / (2 * h)\n", "None"),
+            Mutant("huge step", "def numeric_derivative(f, x, h=1e-5):\n    h = 0.1\n    return (f(x + h) - f(x - h)) / (2 * h)\n"),
+        ],
+        "valid": [
+            Valid("two half-steps averaged", "def numeric_derivative(f, x, h=1e-5):\n    return 0.5 * ((f(x + h) - f(x)) / h + (f(x) - f(x - h)) / h)\n"),
+            Valid("numpy subtract and divide", "import numpy as np\ndef numeric_derivative(f, x, h=1e-5):\n    return np.subtract(f(x + h), f(x - h)) / np.multiply(2, h)\n"),
+        ],
+    },
+    "chain_rule": {
+        "mutants": [
+            Mutant("forgot the inner derivative", "def dk_dx(x):\n    return np.exp(np.tanh(x))\n"),
+            Mutant("outer derivative at x, not at g(x)", "def dk_dx(x):\n    return np.exp(x) * (1 - np.tanh(x) ** 2)\n"),
+            Mutant("sign flip in tanh'", "def dk_dx(x):\n    return np.exp(np.tanh(x)) * (np.tanh(x) ** 2 - 1)\n", "opposite sign"),
+            Mutant("tanh' as 1 - x^2", "def dk_dx(x):\n    return np.exp(np.tanh(x)) * (1 - x ** 2)\n"),
+            Mutant("added instead of multiplied", "def dk_dx(x):\n    return np.exp(np.tanh(x)) + (1 - np.tanh(x) ** 2)\n"),
+            Mutant("only the inner derivative", "def dk_dx(x):\n    return 1 - np.tanh(x) ** 2\n"),
+        ],
+        "valid": [
+            Valid("one line", "def dk_dx(x):\n    return np.exp(np.tanh(x)) / np.cosh(x) ** 2\n"),
+            Valid("float32 input upcast", "def dk_dx(x):\n    x = np.asarray(x, dtype=np.float64)\n    t = np.tanh(x)\n    return np.exp(t) - np.exp(t) * t * t\n"),
+        ],
+    },
+    "graph_forward": {
+        "mutants": [
+            Mutant("sign of the error", "def forward(w, x, y):\n    z = w * x\n    e = y - z\n    L = e ** 2\n    return z, e, L\n", "opposite sign"),
+            Mutant("z = w + x", "def forward(w, x, y):\n    z = w + x\n    e = z - y\n    L = e ** 2\n    return z, e, L\n"),
+            Mutant("L not squared", "def forward(w, x, y):\n    z = w * x\n    e = z - y\n    L = e\n    return z, e, L\n"),
+            Mutant("1/2 convention", "def forward(w, x, y):\n    z = w * x\n    e = z - y\n    L = 0.5 * e ** 2\n    return z, e, L\n", "half"),
+            Mutant("L = |e|", "def forward(w, x, y):\n    z = w * x\n    e = z - y\n    L = abs(e)\n    return z, e, L\n"),
+            Mutant("integer truncation", "def forward(w, x, y):\n    z = int(w * x)\n    e = z - y\n    L = e ** 2\n    return z, e, L\n"),
+        ],
+        "valid": [
+            Valid("numpy ops", "def forward(w, x, y):\n    z = np.multiply(w, x)\n    e = np.subtract(z, y)\n    L = np.square(e)\n    return z, e, L\n"),
+            Valid("e times e", "def forward(w, x, y):\n    z = x * w\n    e = -(y - z)\n    L = e * e\n    return z, e, L\n"),
+        ],
+    },
+    "graph_backward": {
+        "mutants": [
+            Mutant("sign flip everywhere", _b := "def backward(w, x, y):\n    z, e, L = forward(w, x, y)\n    dL_de = {de}\n    dL_dz = {dz}\n    dL_dw = {dw}\n    dL_dx = {dx}\n    dL_dy = {dy}\n    return dL_de, dL_dz, dL_dw, dL_dx, dL_dy\n", None),
+        ],
+        "valid": [],
+    },
+    "fanout": {
+        "mutants": [],
+        "valid": [],
+    },
+    "quiz": {
+        "mutants": [],
+        "valid": [],
+    },
+}
+
+
+def _backward(de="2 * e", dz="dL_de", dw="dL_dz * x", dx="dL_dz * w", dy="-dL_de"):
+    return _b.format(de=de, dz=dz, dw=dw, dx=dx, dy=dy)
+
+
+def _fanout(body):
+    return ("def fanout_grad(w, x1, x2):\n    p, q = w * x1, w * x2\n    dL_dp, dL_dq = q, p\n    dL_dw = 0.0\n"
+            + "".join(f"    {line}\n" for line in body) + "    return dL_dw\n")
+
+
+def _quiz(q1, q2, q3):
+    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
+
+
+EXERCISES["graph_backward"] = {
+    "mutants": [
+        Mutant("sign flip in dL_de", _backward(de="-2 * e"), "opposite sign"),
+        Mutant("missing factor 2", _backward(de="e"), "half"),
+        Mutant("dL_dw uses w instead of x", _backward(dw="dL_dz * w")),
+        Mutant("dL_dy sign flip", _backward(dy="dL_de"), "opposite sign"),
+        Mutant("dL_dz forgets the upstream gradient", _backward(dz="1.0")),
+        Mutant("dL_dw skips the chain", _backward(dw="x")),
+        Mutant("dL_dx = dL_dw", _backward(dx="dL_dz * x")),
+    ],
+    "valid": [
+        Valid("expanded algebra", _backward(de="2 * (w * x - y)", dw="2 * (w * x - y) * x", dx="2 * (w * x - y) * w", dy="-2 * (w * x - y)")),
+        Valid("numpy floats", "import numpy as np\n" + _backward(de="np.float64(2.0) * e", dy="np.negative(dL_de)")),
+    ],
+}
+
+EXERCISES["fanout"] = {
+    "mutants": [
+        Mutant("= instead of += (second path overwrites)", _fanout(["dL_dw = dL_dp * x1", "dL_dw = dL_dq * x2"])),
+        Mutant("only the first path", _fanout(["dL_dw += dL_dp * x1"])),
+        Mutant("paths multiplied", _fanout(["dL_dw = (dL_dp * x1) * (dL_dq * x2)"])),
+        Mutant("local gradients swapped", _fanout(["dL_dw += dL_dp * x2", "dL_dw += dL_dq * x1"])),
+        Mutant("sign flip", _fanout(["dL_dw -= dL_dp * x1", "dL_dw -= dL_dq * x2"]), "opposite sign"),
+        Mutant("counted twice", _fanout(["dL_dw += 2 * dL_dp * x1", "dL_dw += 2 * dL_dq * x2"]), "twice"),
+    ],
+    "valid": [
+        Valid("one expression", _fanout(["dL_dw = dL_dp * x1 + dL_dq * x2"])),
+        Valid("closed form 2 w x1 x2", _fanout(["dL_dw += 2 * w * x1 * x2"])),
+    ],
+}
+
+EXERCISES["quiz"] = {
+    "mutants": [
+        Mutant("q1 wrong", _quiz("a", "b", "c")),
+        Mutant("q2 forward difference", _quiz("b", "a", "c")),
+        Mutant("q3 multiplied paths", _quiz("b", "b", "a")),
+        Mutant("q3 magnitudes added", _quiz("b", "b", "b")),
+        Mutant("unanswered", _quiz("", "", ""), "one letter"),
+        Mutant("answers as numbers", "q1, q2, q3 = 2, 2, 3\n", "one letter"),
+    ],
+    "valid": [
+        Valid("upper case", _quiz("B", "B", "C")),
+        Valid("with spaces", _quiz(" b", "b ", " c ")),
+    ],
+}
