@@ -1,0 +1,43 @@
+"""load_cells runs an earlier notebook's solution cells, and explains when it cannot."""
+import nbformat
+import pytest
+
+from autograder import uses_your_code
+from autograder.reuse import load_cells
+
+LINEAR = "class Linear:\n    def __init__(self, n_in, n_out, rng):\n        self.W = rng.normal(size=(n_in, n_out))\n"
+STUB = "def relu(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+
+
+def _notebook(folder, cells):
+    folder.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    for gid, source, solution in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata = {"nbgrader": {"grade_id": gid, "solution": solution, "grade": not solution}}
+        nb.cells.append(cell)
+    path = folder / f"{folder.name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_runs_the_solution_cells_only(tmp_path, monkeypatch):
+    _notebook(tmp_path / "05-mlp", [("linear", LINEAR, True), ("linear_test", "raise AssertionError", False)])
+    (tmp_path / "06-next").mkdir()
+    monkeypatch.chdir(tmp_path / "06-next")
+    ns = load_cells("../05-mlp/05-mlp.ipynb", ["linear"])
+    import numpy as np
+    assert ns["Linear"](3, 2, np.random.default_rng(0)).W.shape == (3, 2)
+    assert "linear_test" not in ns
+
+
+@pytest.mark.parametrize("case", ["missing file", "stub", "unknown id"])
+def test_explains_what_to_finish(tmp_path, capsys, case):
+    path = _notebook(tmp_path / "05-mlp", [("linear", LINEAR, True), ("relu", STUB, True)])
+    target, ids = {"missing file": (tmp_path / "nowhere.ipynb", ["linear"]), "stub": (path, ["linear", "relu"]),
+                   "unknown id": (path, ["mlp"])}[case]
+    with pytest.raises(NotImplementedError, match="first: "):
+        load_cells(target, ids)
+    with uses_your_code():   # a demo cell prints the explanation instead of failing
+        load_cells(target, ids)
+    assert capsys.readouterr().out.count("finish notebook") == 2
