@@ -1,0 +1,187 @@
+"""Known-wrong and valid answers for notebook 04-activations-and-losses."""
+from tests.mutants.catalogue import Mutant, Valid
+
+
+def _sigmoid(forward, prime="a = sigmoid(z)\nreturn a * (1 - a)"):
+    indent = lambda body: "".join(f"    {line}\n" for line in body.splitlines())  # noqa: E731
+    return ("def sigmoid(z):\n    z = np.asarray(z, dtype=float)\n" + indent(forward)
+            + "\n\ndef sigmoid_prime(z):\n" + indent(prime))
+
+
+STABLE = "e = np.exp(-np.abs(z))\nreturn np.where(z >= 0, 1 / (1 + e), e / (1 + e))"
+
+
+def _tanh(forward="return 2 * sigmoid(2 * np.asarray(z, dtype=float)) - 1", prime="a = tanh(z)\nreturn 1 - a ** 2"):
+    return f"def tanh(z):\n    {forward}\n\n\ndef tanh_prime(z):\n" + "".join(f"    {x}\n" for x in prime.splitlines())
+
+
+def _relu(relu="np.maximum(z, 0.0)", prime="(z > 0).astype(float)", leaky="np.where(z > 0, z, alpha * z)",
+          leaky_prime="np.where(z > 0, 1.0, alpha)"):
+    return (f"def relu(z):\n    return {relu}\n\n\ndef relu_prime(z):\n    return {prime}\n\n\n"
+            f"def leaky_relu(z, alpha=0.01):\n    return {leaky}\n\n\n"
+            f"def leaky_relu_prime(z, alpha=0.01):\n    return {leaky_prime}\n")
+
+
+def _slopes(first, after):
+    return f"max_sigmoid_slope = {first}\nslope_after_10_layers = {after}\n"
+
+
+def _softmax(body):
+    return "def softmax(Z):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+
+
+def _ce(expr):
+    return f"def cross_entropy(P, Y):\n    m = P.shape[0]\n    return {expr}\n"
+
+
+def _ce_grad(expr):
+    return f"def softmax_ce_grad(Z, Y):\n    m = Z.shape[0]\n    dL_dZ = {expr}\n    return dL_dZ\n"
+
+
+def _mse(expr):
+    return f"def mse_grad(Y_hat, Y):\n    m = Y_hat.shape[0]\n    dL_dY_hat = {expr}\n    return dL_dY_hat\n"
+
+
+def _quiz(q1, q2, q3):
+    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
+
+
+EXERCISES = {
+    "sigmoid": {
+        "mutants": [
+            Mutant("unstable sigmoid 1/(1+exp(-z))", _sigmoid("return 1 / (1 + np.exp(-z))"), "overflow"),
+            Mutant("unstable exp(z)/(1+exp(z))", _sigmoid("return np.exp(z) / (1 + np.exp(z))"), "overflow"),
+            Mutant("a instead of z in the derivative", _sigmoid(STABLE, "return z * (1 - z)")),
+            Mutant("derivative with the opposite sign", _sigmoid(STABLE, "a = sigmoid(z)\nreturn a * (a - 1)"), "opposite sign"),
+            Mutant("derivative missing (1 - a)", _sigmoid(STABLE, "return sigmoid(z)")),
+            Mutant("branches swapped", _sigmoid("e = np.exp(-np.abs(z))\nreturn np.where(z < 0, 1 / (1 + e), e / (1 + e))")),
+            Mutant("np.where over two naive branches", _sigmoid("return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))"), "overflow"),
+            Mutant("derivative of the stable branch only", _sigmoid(STABLE, "e = np.exp(-np.abs(z))\nreturn e / (1 + e) ** 2 * np.sign(z)")),
+        ],
+        "valid": [
+            Valid("logaddexp", _sigmoid("return np.exp(-np.logaddexp(0, -z))")),
+            Valid("tanh identity", _sigmoid("return 0.5 * (1 + np.tanh(z / 2))", "return 0.25 / np.cosh(np.clip(z, -600, 600) / 2) ** 2")),
+            Valid("clipped exponent, in-place", _sigmoid("out = np.exp(-np.clip(z, -500, 500))\nout += 1\nreturn 1 / out")),
+        ],
+    },
+    "tanh": {
+        "mutants": [
+            Mutant("a instead of z: 1 - z^2", _tanh(prime="return 1 - z ** 2")),
+            Mutant("missing square: 1 - tanh", _tanh(prime="return 1 - tanh(z)")),
+            Mutant("opposite sign: tanh^2 - 1", _tanh(prime="return tanh(z) ** 2 - 1"), "opposite sign"),
+            Mutant("2 sigmoid(z) - 1", _tanh(forward="return 2 * sigmoid(z) - 1")),
+            Mutant("sigmoid(2z) without the 2", _tanh(forward="return sigmoid(2 * np.asarray(z, dtype=float)) - 0.5")),
+            Mutant("sigmoid's derivative formula", _tanh(prime="a = tanh(z)\nreturn a * (1 - a)")),
+            Mutant("twice the derivative", _tanh(prime="a = tanh(z)\nreturn 2 * (1 - a ** 2)"), "twice"),
+        ],
+        "valid": [
+            Valid("np.tanh", _tanh(forward="return np.tanh(z)")),
+            Valid("1/cosh^2", _tanh(prime="return 1 / np.cosh(np.clip(z, -300, 300)) ** 2")),
+            Valid("stable exponentials", _tanh(forward="e = np.exp(-2 * np.abs(z))\n    return np.sign(z) * (1 - e) / (1 + e)")),
+        ],
+    },
+    "relu": {
+        "mutants": [
+            Mutant("relu_prime returns relu(z)", _relu(prime="np.maximum(z, 0.0)")),
+            Mutant("relu_prime returns a boolean array", _relu(prime="z > 0"), "integer"),
+            Mutant("relu = |z|", _relu(relu="np.abs(z)")),
+            Mutant("leaky derivative forgets alpha", _relu(leaky_prime="(z > 0).astype(float)")),
+            Mutant("leaky derivative alpha * z", _relu(leaky_prime="np.where(z > 0, 1.0, alpha * z)")),
+            Mutant("leaky alpha hard-coded 0.01", _relu(leaky="np.where(z > 0, z, 0.01 * z)")),
+            Mutant("leaky alpha on both sides", _relu(leaky="alpha * z", leaky_prime="alpha * np.ones_like(z)")),
+            Mutant("relu_prime sign flipped", _relu(prime="-(z > 0).astype(float)"), "opposite sign"),
+        ],
+        "valid": [
+            Valid("z >= 0 at the kink, np.heaviside", _relu(prime="np.heaviside(z, 1.0)")),
+            Valid("masks and max", _relu(relu="z * (z > 0)", leaky="np.maximum(z, alpha * z)",
+                                         leaky_prime="alpha + (1 - alpha) * (z > 0)")),
+            Valid("np.clip", _relu(relu="np.clip(z, 0, None)", leaky_prime="np.where(z > 0, 1, alpha).astype(float)")),
+        ],
+    },
+    "sigmoid_max": {
+        "mutants": [
+            Mutant("sigmoid(0) instead of its slope", _slopes(0.5, "0.5 ** 10"), "twice"),
+            Mutant("slope 1", _slopes(1.0, 1.0)),
+            Mutant("ten layers multiplied, not powered", _slopes(0.25, "0.25 * 10")),
+            Mutant("ten layers added", _slopes(0.25, "0.25 + 10")),
+            Mutant("not answered", _slopes(None, None), "between 0 and 1"),
+            Mutant("slope at z = 1", _slopes("float(sigmoid_prime(1.0))", "float(sigmoid_prime(1.0)) ** 10")),
+        ],
+        "valid": [
+            Valid("computed from sigmoid_prime", _slopes("float(sigmoid_prime(0.0))", "max_sigmoid_slope ** 10")),
+            Valid("numpy maximum over a grid", "max_sigmoid_slope = np.max(sigmoid_prime(np.linspace(-5, 5, 1001)))\n"
+                  "slope_after_10_layers = np.prod([max_sigmoid_slope] * 10)\n"),
+        ],
+    },
+    "softmax": {
+        "mutants": [
+            Mutant("no max subtracted", _softmax("E = np.exp(Z)\nreturn E / E.sum(axis=1, keepdims=True)"), "overflow"),
+            Mutant("normalised along axis=0", _softmax("E = np.exp(Z - Z.max(axis=0, keepdims=True))\nreturn E / E.sum(axis=0, keepdims=True)"), "axis"),
+            Mutant("missing keepdims", _softmax("E = np.exp(Z - Z.max(axis=1))\nreturn E / E.sum(axis=1)"), "keepdims"),
+            Mutant("one global maximum", _softmax("E = np.exp(Z - Z.max())\nreturn E / E.sum(axis=1, keepdims=True)")),
+            Mutant("normalised by the global sum", _softmax("E = np.exp(Z - Z.max(axis=1, keepdims=True))\nreturn E / E.sum()"), "axis"),
+            Mutant("max added instead of subtracted", _softmax("E = np.exp(Z + Z.max(axis=1, keepdims=True))\nreturn E / E.sum(axis=1, keepdims=True)"), "overflow"),
+        ],
+        "valid": [
+            Valid("log-sum-exp", _softmax("S = Z - Z.max(axis=1, keepdims=True)\nreturn np.exp(S - np.log(np.exp(S).sum(axis=1, keepdims=True)))")),
+            Valid("in place, transposes", _softmax("E = Z.T - Z.max(axis=1)\nnp.exp(E, out=E)\nE /= E.sum(axis=0)\nreturn E.T")),
+            Valid("einsum row sums", _softmax("E = np.exp((Z - Z.max(axis=1, keepdims=True)).astype(np.float64))\nreturn E / np.einsum('ij->i', E)[:, None]")),
+        ],
+    },
+    "cross_entropy": {
+        "mutants": [
+            Mutant("sum instead of mean", _ce("-np.sum(Y * np.log(P))"), "1/m"),
+            Mutant("opposite sign", _ce("np.sum(Y * np.log(P)) / m"), "opposite sign"),
+            Mutant("mean over every entry", _ce("-np.mean(Y * np.log(P))")),
+            Mutant("log10", _ce("-np.sum(Y * np.log10(P)) / m")),
+            Mutant("labels ignored", _ce("-np.sum(np.log(P)) / m")),
+            Mutant("divided by m twice", _ce("-np.sum(Y * np.log(P)) / m / m"), "twice"),
+        ],
+        "valid": [
+            Valid("pick the true class", _ce("-np.mean(np.log(P[np.arange(m), Y.argmax(axis=1)]))")),
+            Valid("einsum", _ce("-np.einsum('ij,ij->', Y, np.log(P)) / m")),
+        ],
+    },
+    "softmax_ce_grad": {
+        "mutants": [
+            Mutant("missing 1/m", _ce_grad("softmax(Z) - Y"), "1/m"),
+            Mutant("opposite sign", _ce_grad("(Y - softmax(Z)) / m"), "opposite sign"),
+            Mutant("divided by m twice", _ce_grad("(softmax(Z) - Y) / m / m"), "twice"),
+            Mutant("logits instead of probabilities", _ce_grad("(Z - Y) / m")),
+            Mutant("summed over the batch", _ce_grad("(softmax(Z) - Y).sum(axis=0) / m")),
+            Mutant("divided by every entry", _ce_grad("(softmax(Z) - Y) / Z.size")),
+            Mutant("only the true class", _ce_grad("-Y * (1 - softmax(Z)) / m")),
+        ],
+        "valid": [
+            Valid("in place on the probabilities", _ce_grad("softmax(Z)\n    dL_dZ -= Y\n    dL_dZ /= m")),
+            Valid("float32 labels", _ce_grad("(softmax(Z.astype(np.float64)) - Y.astype(np.float32)) * (1.0 / m)")),
+        ],
+    },
+    "mse_grad": {
+        "mutants": [
+            Mutant("missing factor 2", _mse("(Y_hat - Y) / m"), "half"),
+            Mutant("missing 1/m", _mse("2 * (Y_hat - Y)"), "1/m"),
+            Mutant("opposite sign", _mse("2 * (Y - Y_hat) / m"), "opposite sign"),
+            Mutant("mean over every entry", _mse("2 * (Y_hat - Y) / Y_hat.size")),
+            Mutant("the loss, not its gradient", _mse("(Y_hat - Y) ** 2 / m")),
+            Mutant("summed over the outputs", _mse("2 * (Y_hat - Y).sum(axis=1, keepdims=True) / m")),
+        ],
+        "valid": [
+            Valid("np.multiply", _mse("np.multiply(2.0 / m, np.subtract(Y_hat, Y))")),
+            Valid("in place", _mse("Y_hat - Y\n    dL_dY_hat *= 2 / m")),
+        ],
+    },
+    "quiz": {
+        "mutants": [
+            Mutant("q1 multiplied", _quiz("a", "b", "a")),
+            Mutant("q2 more accurate", _quiz("b", "a", "a")),
+            Mutant("q3 sign", _quiz("b", "b", "b")),
+            Mutant("q3 probabilities", _quiz("b", "b", "c")),
+            Mutant("unanswered", _quiz("", "", ""), "one letter"),
+        ],
+        "valid": [
+            Valid("upper case", _quiz("B", "B", "A")),
+            Valid("spaces", _quiz(" b", "b ", " a ")),
+        ],
+    },
+}
