@@ -1,0 +1,64 @@
+"""Run jobs in sandboxes: --jobs worker processes here, or the workers of a dask cluster.
+
+run_job is a pure function of plain data, so both ways run exactly the same code.
+"""
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from .sandbox import Limits
+
+
+def run_job(job, limits):
+    """Execute one prepared notebook in a fresh sandbox; return its test cells' runs and faults."""
+    import nbformat
+
+    from . import sandbox
+    from .restore import nbgrader_meta
+    from .verdict import cell_run
+
+    nb = nbformat.reads(job["nb"], as_version=4)
+    try:
+        faults = [[f.status, f.reason] for f in sandbox.run(nb, job["filename"], limits)]
+    except Exception as err:  # noqa: BLE001 - a grader fault is reported for this pair, never raised
+        faults = [["crashed", f"the sandbox could not run this notebook: {type(err).__name__}: {err}"]]
+    tests = set(job["tests"])
+    cells = {nbgrader_meta(c)["grade_id"]: cell_run(c) for c in nb.cells
+             if nbgrader_meta(c).get("grade_id") in tests and c.get("execution_count") is not None}
+    return {"cells": cells, "faults": faults}
+
+
+def limits_of(options):
+    keys = ("cell_timeout", "total_timeout", "memory")
+    return Limits(**{k: options[k] for k in keys if options.get(k) is not None})
+
+
+def run_all(jobs, options):
+    """{key: run} for every job in jobs, with a tqdm bar."""
+    limits = limits_of(options)
+    if options.get("scheduler"):
+        return _on_dask(jobs, limits, options)
+    with ProcessPoolExecutor(max_workers=max(1, options.get("jobs") or 1)) as pool:
+        futures = {pool.submit(run_job, job, limits): key for key, job in jobs.items()}
+        return _collect(futures, as_completed(futures), options)
+
+
+def _on_dask(jobs, limits, options):
+    from dask.distributed import Client, as_completed as dask_completed
+
+    with Client(options["scheduler"]) as client:
+        futures = {client.submit(run_job, job, limits, key=_dask_key(key), pure=False): key
+                   for key, job in jobs.items()}
+        return _collect(futures, dask_completed(list(futures)), options)
+
+
+def _dask_key(key):
+    return "autograder-" + "-".join(key).replace("(", "").replace(")", "")
+
+
+def _collect(futures, completed, options):
+    from tqdm import tqdm
+    runs = {}
+    with tqdm(total=len(futures), desc="grading", unit="notebook", disable=not options.get("progress")) as bar:
+        for future in completed:
+            runs[futures[future]] = future.result()
+            bar.update()
+    return runs

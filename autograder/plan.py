@@ -1,0 +1,56 @@
+"""What to run for each (student, notebook), and how its run becomes a Result.
+
+A job is plain data (the prepared notebook as JSON text, the ids of its test
+cells, and any repairs made), so that it can travel to a worker process or a
+dask cluster; so is the run that comes back.
+"""
+from .restore import Unusable, locate, read, restore, test_cells
+from .verdict import Item, judge
+
+SEVERITY = ("crashed", "memory", "timeout")   # the first fault of these kinds names the status
+
+
+def trusted_job(source_nb, name):
+    """The source notebook itself, run in a sandbox like any other, to record the expected values."""
+    import nbformat
+    return {"nb": nbformat.writes(source_nb), "filename": f"{name}.ipynb",
+            "tests": [t.grade_id for t in test_cells(source_nb)], "notes": []}
+
+
+def student_job(folder, name, source_nb, names):
+    """The student's notebook with its test cells restored, or the status that stops it."""
+    import nbformat
+    tests = [t.grade_id for t in test_cells(source_nb)]
+    try:
+        path, note = locate(folder, f"{name}.ipynb", source_nb, {f"{n}.ipynb" for n in names})
+        nb = read(path)
+        notes = [note] * bool(note) + restore(nb, source_nb)
+    except Unusable as err:
+        return {"nb": None, "tests": tests, "status": err.args[0], "reason": err.args[1]}
+    return {"nb": nbformat.writes(nb), "filename": f"{name}.ipynb", "tests": tests, "notes": notes}
+
+
+def result_of(student, name, source_nb, job, run, trusted):
+    """The Result of one pair: every item judged against the trusted run, and one status."""
+    from .grade import Result
+    tests = test_cells(source_nb)
+    max_score = sum(t.points for t in tests)
+    if job.get("nb") is None:
+        items = [Item(t.grade_id, t.points, 0.0, job["reason"]) for t in tests]
+        return Result(student, name, job["status"], job["reason"], 0.0, max_score, items)
+    items = [judge(t, trusted["cells"][t.grade_id], run["cells"].get(t.grade_id)) for t in tests]
+    status, reasons = _status(run["faults"], items)
+    reason = "; ".join(reasons + job["notes"])
+    return Result(student, name, status, reason, sum(i.score for i in items), max_score, items)
+
+
+def _status(faults, items):
+    reasons = [reason for _, reason in faults]
+    kinds = [kind for kind, _ in faults]
+    tampered = [i.grade_id for i in items if i.tampered]
+    if tampered:
+        reasons.append(f"tampered with while running: {', '.join(tampered)} (0 points each)")
+    for kind in SEVERITY:
+        if kind in kinds:
+            return kind, reasons
+    return ("tampered" if tampered else "graded"), reasons

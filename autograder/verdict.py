@@ -1,0 +1,74 @@
+"""The grader's verdict on one test cell, decided in the grader's own process.
+
+The kernel only hands back values: each check call displays a record with the
+learner's `got`. The trusted run of source/ gives, for the same cell, the
+expected values and the check's spec. An item passes iff its cell raised
+nothing, made exactly the trusted number of checks, and every `got` passes
+diagnose() with the trusted expected value. Whatever the learner's code did
+to numpy or to the checks inside the kernel cannot change that.
+"""
+from dataclasses import dataclass
+
+from .diagnose import diagnose
+from .records import MIME, decode
+
+
+@dataclass
+class Item:
+    """One graded test cell of one submission."""
+    grade_id: str
+    points: float
+    score: float
+    message: str
+    tampered: bool = False
+
+
+def cell_run(cell):
+    """What a kernel reported for one cell: its check records, and its first error if any."""
+    records, error = [], None
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "display_data" and MIME in out.get("data", {}):
+            records.append(dict(out["data"][MIME]))
+        elif out.get("output_type") == "error" and error is None:
+            error = {"ename": out.get("ename", ""), "evalue": str(out.get("evalue", ""))}
+    return {"records": records, "error": error}
+
+
+def judge(test, trusted, run):
+    """The Item for test (a restore.TestCell) given the trusted and the learner's cell runs."""
+    if run is None:
+        return Item(test.grade_id, test.points, 0.0, "not run: the notebook stopped before this cell")
+    got, want = run["records"], trusted["records"]
+    messages = [_diagnosis(g, w) for g, w in zip(got, want)]
+    failed = next((m for m in messages if m), None)
+    if run["error"] is not None:
+        return Item(test.grade_id, test.points, 0.0, failed or _error_text(run["error"], want, len(got)))
+    if len(got) != len(want):
+        return _tampered(test, f"the cell finished without error but made {len(got)} of its {len(want)} checks: "
+                               "its code was changed while it ran")
+    if failed:
+        return _tampered(test, f"the kernel reported a pass that the grader's own check refutes: {failed}")
+    return Item(test.grade_id, test.points, test.points, "passed")
+
+
+def _tampered(test, message):
+    return Item(test.grade_id, test.points, 0.0, message, tampered=True)
+
+
+def _diagnosis(got, want):
+    """None if the learner's record passes against the trusted one, else the message."""
+    if (got.get("kind"), got.get("name")) != (want.get("kind"), want.get("name")):
+        return f"expected a check of {want.get('name')}, but the kernel reported {got.get('name')!r}"
+    try:
+        value = decode(got["got"])
+    except Exception:  # noqa: BLE001 - a forged record is a failed check, not a crash of the grader
+        return f"{want['name']}: the value could not be read"
+    return diagnose(want["name"], value, decode(want["expected"]), tol=want["tol"], m=want.get("m"),
+                    like=want.get("like"), hint=want.get("hint"), hidden=want.get("hidden", False))
+
+
+def _error_text(error, want, done):
+    """The learner's own exception; its text is withheld if a hidden check was next."""
+    if done < len(want) and want[done].get("hidden"):
+        return f"{error['ename']} on an input the visible tests do not use"
+    return f"{error['ename']}: {error['evalue']}".strip().rstrip(":")
