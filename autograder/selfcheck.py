@@ -4,6 +4,7 @@ No Jupyter server is needed: nbclient starts a kernel, runs every cell once
 (errors allowed), and each graded test cell becomes one row of the report.
 """
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from .hidden import strip_hidden
 
 SELF_CHECK_TAG = "self-check"   # the notebook's last cell, which calls this very check
 NOT_DONE = ("NotImplementedError", "NameError")
-# Set while a notebook is being graded or tested: its self-check cell must not start a second run.
+# Set while a notebook is being graded or tested: its self-check cell (a call from inside
+# a kernel) must not start a second run. A call from the shell or a script always runs.
 SKIP_ENV = ("NBGRADER_EXECUTION", "AUTOGRADER_RECORD", "AUTOGRADER_NO_SELF_CHECK")
 
 
@@ -44,6 +46,12 @@ class Report:
 
     def __repr__(self):
         return self.table()
+
+
+def _in_kernel():
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def _nbgrader(cell):
@@ -82,7 +90,7 @@ def check(path, timeout=120):
     >>> report.ok
     False
     """
-    if any(os.environ.get(name) for name in SKIP_ENV):
+    if _in_kernel() and any(os.environ.get(name) for name in SKIP_ENV):
         print("self-check skipped: this notebook is being graded or tested")
         return None
     import nbformat

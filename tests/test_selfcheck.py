@@ -1,0 +1,56 @@
+"""`autograder check`: one row per exercise, diagnosis for failures, exit 1 unless all pass."""
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder import check
+from tests.conftest import ROOT
+from tests.mutants.harness import catalogue
+from tests.notebook_tools import execute, nbgrader_meta
+
+NB = "01-chain-rule"
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "autograder.cli", "check", *args], cwd=ROOT, capture_output=True,
+                          text=True)
+
+
+@pytest.mark.slow
+def test_solution_passes_every_row():
+    done = cli(f"solutions/{NB}/{NB}.ipynb")
+    assert done.returncode == 0, done.stdout
+    assert "6 of 6 exercises pass" in done.stdout
+
+
+@pytest.mark.slow
+def test_release_is_not_attempted():
+    report = check(ROOT / "course" / NB / f"{NB}.ipynb")
+    assert not report.ok
+    assert {row.status for row in report.rows} == {"not attempted"}
+    assert cli(f"course/{NB}/{NB}.ipynb").returncode == 1
+
+
+@pytest.mark.slow
+def test_a_wrong_answer_gets_its_diagnosis(tmp_path):
+    nb = nbformat.read(ROOT / "solutions" / NB / f"{NB}.ipynb", as_version=4)
+    wrong = next(m for m in catalogue(NB)["fanout"]["mutants"] if m.diagnosis == "opposite sign")
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == "fanout":
+            cell.source = wrong.code
+    nbformat.write(nb, tmp_path / f"{NB}.ipynb")
+    report = check(tmp_path / f"{NB}.ipynb")
+    rows = {row.exercise: row for row in report.rows}
+    assert rows["fanout_test"].status == "failed"
+    assert "dL_dw is wrong" in rows["fanout_test"].message and "opposite sign" in rows["fanout_test"].message
+    assert sum(row.status == "passed" for row in report.rows) == len(report.rows) - 1
+
+
+@pytest.mark.slow
+def test_notebook_checks_itself_from_its_last_cell(monkeypatch):
+    monkeypatch.delenv("AUTOGRADER_NO_SELF_CHECK")
+    nb, _ = execute(ROOT / "solutions" / NB / f"{NB}.ipynb")
+    text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in nb.cells[-1].outputs)
+    assert "6 of 6 exercises pass" in text, text
