@@ -6,6 +6,7 @@ not run `nbgrader generate_assignment`, it is recorded from source/ with
 nbgrader's own preprocessors, exactly as generate_assignment would.
 """
 import copy
+import warnings
 from pathlib import Path
 
 
@@ -41,8 +42,10 @@ def ensure_assignment(url, assignment, source_nbs):
 def write(url, assignment, results):
     """Set auto_score for every item of every result (one transaction per student)."""
     from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
 
-    with Gradebook(url) as gb:
+    with Gradebook(url) as gb, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=SAWarning)   # nbgrader's own add_submission emits these
         for student in sorted({r.student for r in results}):
             gb.update_or_create_student(student)
             gb.update_or_create_submission(assignment, student)

@@ -2,6 +2,7 @@
 
 run_job is a pure function of plain data, so both ways run exactly the same code.
 """
+import base64
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .sandbox import Limits
@@ -17,7 +18,8 @@ def run_job(job, limits):
 
     nb = nbformat.reads(job["nb"], as_version=4)
     try:
-        faults = [[f.status, f.reason] for f in sandbox.run(nb, job["filename"], limits)]
+        files = {name: base64.b64decode(data) for name, data in job.get("files", {}).items()}
+        faults = [[f.status, f.reason] for f in sandbox.run(nb, job["filename"], limits, files)]
     except Exception as err:  # noqa: BLE001 - a grader fault is reported for this pair, never raised
         faults = [["crashed", f"the sandbox could not run this notebook: {type(err).__name__}: {err}"]]
     tests = set(job["tests"])

@@ -4,36 +4,46 @@ A job is plain data (the prepared notebook as JSON text, the ids of its test
 cells, and any repairs made), so that it can travel to a worker process or a
 dask cluster; so is the run that comes back.
 """
-from .restore import Unusable, locate, read, restore, test_cells
+import base64
+from pathlib import Path
+
+from .restore import Unusable, locate, read, restore, graded_cells
 from .verdict import Item, judge
 
 SEVERITY = ("crashed", "memory", "timeout")   # the first fault of these kinds names the status
 
 
-def trusted_job(source_nb, name):
+def data_files(folder):
+    """The assignment's other files in source/ (data sets), as base64 text: jobs are plain data."""
+    return {p.name: base64.b64encode(p.read_bytes()).decode("ascii") for p in sorted(Path(folder).iterdir())
+            if p.is_file() and p.suffix != ".ipynb"}
+
+
+def trusted_job(source_nb, name, files):
     """The source notebook itself, run in a sandbox like any other, to record the expected values."""
     import nbformat
-    return {"nb": nbformat.writes(source_nb), "filename": f"{name}.ipynb",
-            "tests": [t.grade_id for t in test_cells(source_nb)], "notes": []}
+    return {"nb": nbformat.writes(source_nb), "filename": f"{name}.ipynb", "files": files,
+            "tests": [t.grade_id for t in graded_cells(source_nb)], "notes": []}
 
 
-def student_job(folder, name, source_nb, names):
+def student_job(folder, name, source_nb, names, files):
     """The student's notebook with its test cells restored, or the status that stops it."""
     import nbformat
-    tests = [t.grade_id for t in test_cells(source_nb)]
+    tests = [t.grade_id for t in graded_cells(source_nb)]
     try:
         path, note = locate(folder, f"{name}.ipynb", source_nb, {f"{n}.ipynb" for n in names})
         nb = read(path)
         notes = [note] * bool(note) + restore(nb, source_nb)
     except Unusable as err:
         return {"nb": None, "tests": tests, "status": err.args[0], "reason": err.args[1]}
-    return {"nb": nbformat.writes(nb), "filename": f"{name}.ipynb", "tests": tests, "notes": notes}
+    return {"nb": nbformat.writes(nb), "filename": f"{name}.ipynb", "files": files, "tests": tests,
+            "notes": notes}
 
 
 def result_of(student, name, source_nb, job, run, trusted):
     """The Result of one pair: every item judged against the trusted run, and one status."""
     from .grade import Result
-    tests = test_cells(source_nb)
+    tests = graded_cells(source_nb)
     max_score = sum(t.points for t in tests)
     if job.get("nb") is None:
         items = [Item(t.grade_id, t.points, 0.0, job["reason"]) for t in tests]
@@ -47,9 +57,8 @@ def result_of(student, name, source_nb, job, run, trusted):
 def _status(faults, items):
     reasons = [reason for _, reason in faults]
     kinds = [kind for kind, _ in faults]
-    tampered = [i.grade_id for i in items if i.tampered]
-    if tampered:
-        reasons.append(f"tampered with while running: {', '.join(tampered)} (0 points each)")
+    reasons += [f"{i.grade_id} scores 0: {i.message.splitlines()[0]}" for i in items if i.tampered]
+    tampered = any(i.tampered for i in items)
     for kind in SEVERITY:
         if kind in kinds:
             return kind, reasons

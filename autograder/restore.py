@@ -14,7 +14,7 @@ class Unusable(Exception):
 
 
 @dataclass(frozen=True)
-class TestCell:
+class GradedCell:
     """One graded item: a test cell of the source notebook."""
     grade_id: str
     points: float
@@ -25,9 +25,9 @@ def nbgrader_meta(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def test_cells(nb):
+def graded_cells(nb):
     """The graded test cells of a notebook, in order."""
-    return [TestCell(m["grade_id"], float(m.get("points", 0)), c.source) for c in nb.cells
+    return [GradedCell(m["grade_id"], float(m.get("points", 0)), c.source) for c in nb.cells
             if c.cell_type == "code" and (m := nbgrader_meta(c)).get("grade")]
 
 

@@ -83,15 +83,20 @@ def kernel_manager(workdir, conn, limits):
                               ip=str(Path(conn) / "kernel"), connection_file=str(Path(conn) / "kernel.json"))
 
 
-def run(nb, filename, limits=None):
-    """Execute nb in a fresh sandbox, in place; return a list of Faults (empty if none)."""
+def run(nb, filename, limits=None, files=None):
+    """Execute nb in a fresh sandbox, in place; return a list of Faults (empty if none).
+
+    files: {name: bytes} the assignment's data files from source/, copied beside the notebook.
+    """
     limits = limits or Limits()
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
         workdir, conn = Path(tmp) / "work", Path(tmp) / "conn"
         workdir.mkdir()
         conn.mkdir()
         import nbformat
-        nbformat.write(nb, workdir / filename)   # the one file the learner's code can see
+        nbformat.write(nb, workdir / filename)   # the one file of the learner's the kernel can see
+        for name, data in (files or {}).items():
+            (workdir / Path(name).name).write_bytes(data)
         return _execute(nb, kernel_manager(workdir, conn, limits), workdir, limits)
 
 
@@ -125,21 +130,24 @@ def _execute(nb, km, workdir, limits):
                 client.execute_cell(cell, index)
             except DeadKernelError:
                 return faults + [Fault("crashed", f"the kernel died in cell {_name(cell, index)}")]
-            faults += _cell_faults(cell, index)
+            faults += _cell_faults(cell, index, limits)
     return faults
 
 
-def _cell_faults(cell, index):
+def _cell_faults(cell, index, limits):
     if cell.metadata.pop("autograder_timeout", False):
         return [Fault("timeout", f"cell {_name(cell, index)} ran out of time and was interrupted")]
     for out in cell.get("outputs", []):
         if out.get("output_type") != "error":
             continue
         if out.get("ename") == "MemoryError":
-            return [Fault("memory", f"cell {_name(cell, index)} went over the memory limit")]
+            return [Fault("memory", f"cell {_name(cell, index)} went over the memory limit "
+                                    f"of {limits.memory / 1024 ** 3:g} GiB")]
     return []
 
 
 def _name(cell, index):
+    """How the report names a cell: its index, and its grade_id or first line."""
     grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-    return f"{index} ({grade_id})" if grade_id else str(index)
+    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+    return f"{index} ({grade_id or first[:40]})"

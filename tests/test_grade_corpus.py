@@ -1,0 +1,89 @@
+"""The cheat and fault corpus, graded by `autograder grade` in real sandboxed kernels.
+
+Each submission must get exactly what its honest content deserves, with the
+status and reason the corpus names; the gradebook, the reports and the
+feedback must agree, and a rerun must write byte-identical reports.
+"""
+import csv
+import io
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+import autograder
+from autograder.cli import main as cli_main
+from autograder.grade import STATUSES
+from autograder.hidden import hidden_regions
+from autograder.report import table
+from autograder.restore import graded_cells
+from tests.submissions import corpus
+from tests.submissions.course import make_course, submit_corpus
+
+# The corpus runs on notebook 01 in CI; AUTOGRADER_CORPUS=02-single-neuron,... runs it on others too.
+NOTEBOOKS = os.environ.get("AUTOGRADER_CORPUS", "01-chain-rule").split(",")
+OPTIONS = dict(jobs=2, cell_timeout=10, total_timeout=120, progress=False)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS)
+def graded(request, tmp_path_factory):
+    name = request.param
+    course = make_course(tmp_path_factory.mktemp("course"), [name])
+    submit_corpus(course, name)
+    results = autograder.grade(name, root=course, **OPTIONS)
+    source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+    print(f"\n{table(results)}")
+    return name, course, source, {r.student: r for r in results}
+
+
+@pytest.mark.parametrize("case", corpus.CASES, ids=[c.name for c in corpus.CASES])
+def test_case_gets_what_it_deserves(graded, case):
+    _, _, source, results = graded
+    result = results[case.name]
+    items = [(t.grade_id, t.points) for t in graded_cells(source)]
+    assert (result.status, result.score) == (case.status, corpus.expected_score(case, items, corpus.first_tests(source))), \
+        result.reason
+    assert case.reason in result.reason
+    assert result.score == sum(i.score for i in result.items)
+
+
+def test_every_pair_has_a_status_and_faults_a_reason(graded):
+    _, _, source, results = graded
+    assert {r.status for r in results.values()} <= set(STATUSES)
+    assert all(r.reason for r in results.values() if r.status != "graded")
+    assert all(len(r.items) == len(graded_cells(source)) for r in results.values())
+
+
+def test_gradebook_holds_the_scores_and_nothing_escaped(graded):
+    name, course, _, results = graded
+    out = course / "export.csv"
+    subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(out)], cwd=course, check=True,
+                   capture_output=True)
+    exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(out.open())}
+    assert exported == {student: r.score for student, r in results.items()}
+    assert not (course / "HACKED").exists()
+
+
+def test_feedback_shows_scores_but_no_hidden_tests(graded):
+    name, course, source, results = graded
+    hidden = {line.strip() for cell in source.cells for region in hidden_regions(cell.source)
+              for line in region.splitlines() if len(line.strip()) > 12}
+    for student, result in results.items():
+        page = (course / "feedback" / student / name / f"{name}.html").read_text()
+        assert f"{result.score:g} of {result.max_score:g}" in page
+        assert not [line for line in hidden if line in page], student
+
+
+def test_rerun_from_the_cli_writes_identical_reports(graded):
+    name, course, _, results = graded
+    first = [(course / "reports" / name / f).read_bytes() for f in ("grades.csv", "grades.json")]
+    code = cli_main([ "grade", name, "--root", str(course), "--jobs", "2", "--cell-timeout", "10",
+                     "--total-timeout", "120"])
+    assert code == 1     # the corpus has faults, so not every pair is graded
+    assert [(course / "reports" / name / f).read_bytes() for f in ("grades.csv", "grades.json")] == first
+    rows = list(csv.DictReader(io.StringIO(first[0].decode())))
+    assert [r["student"] for r in rows] == sorted(results)
