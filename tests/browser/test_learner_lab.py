@@ -1,0 +1,40 @@
+"""A learner in JupyterLab: open a notebook, Run All, see no error, drag the learning-rate slider."""
+import shutil
+
+import nbformat
+import pytest
+
+from tests.browser.servers import ROOT, start
+from tests.browser.ui import drag_slider, open_notebook, run_all, save, tracebacks
+
+# The solutions version: every cell must run. Any notebook with a slider panel can be added here.
+LEARNER_NOTEBOOKS = ["01-chain-rule"]
+SLIDER_BUDGET_MS = 1000   # from releasing the handle to the new figure on screen
+
+
+@pytest.mark.parametrize("name", LEARNER_NOTEBOOKS)
+def test_learner_runs_all_and_drags_the_slider(name, page, tmp_path, artifact, record):
+    root = tmp_path / "root"
+    shutil.copytree(ROOT / "solutions" / name, root / name)   # a copy: autosave must not touch the repo
+    server = start("lab", root, tmp_path)
+    try:
+        record("server start", server.started_in)
+        record("open notebook", open_notebook(page, server.link(f"lab/tree/{name}/{name}.ipynb?reset")))
+        record("run all", run_all(page))
+        assert tracebacks(page) == []
+
+        save(page)
+        nb = nbformat.read(root / name / f"{name}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.execution_count for c in code), "Run All stopped before the last cell"
+        assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+
+        panel = page.locator(".widget-vbox:has(.widget-slider):has(.widget-output img)").first
+        panel.scroll_into_view_if_needed()
+        ms, before, after = drag_slider(page, panel)
+        record("slider update (mouse-up to new figure)", ms / 1000)
+        assert after != before, "the slider's value did not move"
+        assert ms < SLIDER_BUDGET_MS
+        page.screenshot(path=artifact(f"learner-lab-{name}.png"))
+    finally:
+        server.stop()
