@@ -31,6 +31,13 @@ def menu(page, top, item):
     page.locator(".lm-Menu-item:visible", has_text=re.compile(f"^{re.escape(item)}")).first.click()
 
 
+def menu_items(page, top):
+    """Open a menu-bar menu and return the labels of its visible items (the menu stays open)."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{re.escape(top)}$")).click()
+    page.wait_for_selector(".lm-Menu:visible")
+    return [t.strip() for t in page.locator(".lm-Menu:visible .lm-Menu-item:visible .lm-Menu-itemLabel").all_inner_texts()]
+
+
 def prompts(page):
     return page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
 
