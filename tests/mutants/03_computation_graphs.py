@@ -1,0 +1,260 @@
+"""Known-wrong and valid answers for notebook 03-computation-graphs.
+
+Each variant redefines one op and attaches it to the shared Value class, as the
+solution cell does; the real solution cell runs after the variants and restores it.
+"""
+from tests.mutants.catalogue import Mutant, Valid
+
+
+def _binary(op, sym, body):
+    return (f"def {op}(self, other):\n    other = other if isinstance(other, Value) else Value(other)\n"
+            f"    out = Value(self.data {sym} other.data, (self, other), {sym!r})\n"
+            "    def _backward():\n" + "".join(f"        {line}\n" for line in body)
+            + f"    out._backward = _backward\n    return out\n\nValue.{op} = {op}\n")
+
+
+def _add(*body):
+    return _binary("__add__", "+", body)
+
+
+def _mul(*body):
+    return _binary("__mul__", "*", body)
+
+
+def _unary(name, head, forward, grad, attach=True):
+    """A one-input op: forward is the out.data expression, grad the line(s) inside _backward."""
+    lines = [f"def {head}:", *forward, f"    out = Value({'_fwd'}, (self,), {name!r})", "    def _backward():",
+             *[f"        {g}" for g in grad]]
+    if attach:
+        lines.append("    out._backward = _backward")
+    lines += ["    return out", "", f"Value.{head.split('(')[0]} = {head.split('(')[0]}"]
+    return "\n".join(lines) + "\n"
+
+
+def _pow(fwd="self.data ** k", grad="self.grad += k * self.data ** (k - 1) * out.grad"):
+    return _unary("**", "__pow__(self, k)", [f"    _fwd = {fwd}"], [grad])
+
+
+def _exp(fwd="math.exp(self.data)", grad="self.grad += out.data * out.grad"):
+    return _unary("exp", "exp(self)", [f"    _fwd = {fwd}"], [grad])
+
+
+def _tanh(fwd="math.tanh(self.data)", grad="self.grad += (1 - out.data ** 2) * out.grad"):
+    return _unary("tanh", "tanh(self)", [f"    _fwd = {fwd}"], [grad])
+
+
+def _relu(fwd="self.data if self.data > 0 else 0.0", grad="self.grad += (out.data > 0) * out.grad"):
+    return _unary("relu", "relu(self)", [f"    _fwd = {fwd}"], [grad])
+
+
+_TOPO = ["order, visited, stack = [], set(), [(root, False)]",
+         "while stack:",
+         "    v, parents_done = stack.pop()",
+         "    if parents_done:",
+         "        order.append(v)",
+         "    elif v not in visited:",
+         "        visited.add(v)",
+         "        stack.append((v, True))",
+         "        stack.extend((p, False) for p in v._prev)"]
+_BACK = ["for v in order:", "    if v._prev:", "        v.grad = 0.0", "self.grad = 1.0", "for v in reversed(order):", "    v._backward()"]
+
+
+def _backward(topo=_TOPO, back=_BACK):
+    return ("def topo_order(root):\n" + "".join(f"    {line}\n" for line in topo) + "    return order\n\n"
+            "def backward(self):\n    order = topo_order(self)\n" + "".join(f"    {line}\n" for line in back)
+            + "\nValue.backward = backward\n")
+
+
+_RECURSIVE = ["order, visited = [], set()", "def visit(v):", "    if v not in visited:", "        visited.add(v)",
+              "        for p in v._prev:", "            visit(p)", "        order.append(v)", "visit(root)"]
+_KAHN = ["nodes, stack = {root}, [root]",
+         "while stack:",
+         "    for p in stack.pop()._prev:",
+         "        if p not in nodes:",
+         "            nodes.add(p)",
+         "            stack.append(p)",
+         "users = {v: 0 for v in nodes}",
+         "for v in nodes:",
+         "    for p in set(v._prev):",
+         "        users[p] += 1",
+         "ready, order = [root], []",
+         "while ready:",
+         "    v = ready.pop()",
+         "    order.append(v)",
+         "    for p in set(v._prev):",
+         "        users[p] -= 1",
+         "        if users[p] == 0:",
+         "            ready.append(p)",
+         "order.reverse()"]
+_ITERATORS = ["order, visited, stack = [], {root}, [(root, iter(root._prev))]",
+              "while stack:",
+              "    v, parents = stack[-1]",
+              "    p = next(parents, None)",
+              "    if p is None:",
+              "        order.append(stack.pop()[0])",
+              "    elif p not in visited:",
+              "        visited.add(p)",
+              "        stack.append((p, iter(p._prev)))"]
+
+
+def _zero(*body):
+    return "def zero_grad(self):\n" + "".join(f"    {line}\n" for line in body) + "\nValue.zero_grad = zero_grad\n"
+
+
+def _nsd(neg="self * -1", sub="self + (-as_value(other))", div="self * as_value(other) ** -1"):
+    return (f"def __neg__(self):\n    return {neg}\n\ndef __sub__(self, other):\n    return {sub}\n\n"
+            f"def __truediv__(self, other):\n    return {div}\n\n"
+            "Value.__neg__, Value.__sub__, Value.__truediv__ = __neg__, __sub__, __truediv__\n")
+
+
+def _quiz(q1, q2, q3):
+    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
+
+
+EXERCISES = {
+    "value_add": {
+        "mutants": [
+            Mutant("= instead of += (a + a loses a share)", _add("self.grad = out.grad", "other.grad = out.grad"), "half"),
+            Mutant("sign flip", _add("self.grad -= out.grad", "other.grad -= out.grad"), "opposite sign"),
+            Mutant("ignores the upstream gradient", _add("self.grad += 1.0", "other.grad += 1.0")),
+            Mutant("other forgotten", _add("self.grad += out.grad"), "all zeros"),
+            Mutant("counted twice", _add("self.grad += 2 * out.grad", "other.grad += 2 * out.grad"), "twice"),
+            Mutant("data instead of grad", _add("self.grad += out.data", "other.grad += out.data")),
+            Mutant("_backward never attached", _add("self.grad += out.grad", "other.grad += out.grad")
+                   .replace("    out._backward = _backward\n", ""), "all zeros"),
+        ],
+        "valid": [
+            Valid("spelled out", _add("self.grad = self.grad + 1.0 * out.grad", "other.grad = other.grad + 1.0 * out.grad")),
+            Valid("a loop over the parents", _add("for p in (self, other):", "    p.grad += out.grad")),
+        ],
+    },
+    "value_mul": {
+        "mutants": [
+            Mutant("= instead of += (a * a loses a share)", _mul("self.grad = other.data * out.grad", "other.grad = self.data * out.grad"), "half"),
+            Mutant("own data instead of the other's", _mul("self.grad += self.data * out.grad", "other.grad += other.data * out.grad")),
+            Mutant("sign flip", _mul("self.grad -= other.data * out.grad", "other.grad -= self.data * out.grad"), "opposite sign"),
+            Mutant("ignores the upstream gradient", _mul("self.grad += other.data", "other.grad += self.data")),
+            Mutant("grad instead of data", _mul("self.grad += other.grad * out.grad", "other.grad += self.grad * out.grad"), "all zeros"),
+            Mutant("like addition", _mul("self.grad += out.grad", "other.grad += out.grad")),
+        ],
+        "valid": [
+            Valid("spelled out", _mul("self.grad = self.grad + out.grad * other.data", "other.grad = other.grad + out.grad * self.data")),
+            Valid("pairs", _mul("for p, local in ((self, other.data), (other, self.data)):", "    p.grad += local * out.grad")),
+        ],
+    },
+    "backward": {
+        "mutants": [
+            Mutant("recursive topological sort (fails the deep chain)", _backward(topo=_RECURSIVE), "recursion"),
+            Mutant("forward order instead of reversed", _backward(back=_BACK[:4] + ["for v in order:", "    v._backward()"])),
+            Mutant("L.grad never seeded with 1", _backward(back=_BACK[:3] + _BACK[4:]), "all zeros"),
+            Mutant("no visited set (shared nodes twice)", _backward(topo=_TOPO[:5] + ["    else:", "        stack.append((v, True))", _TOPO[8]])),
+            Mutant("inner grads not reset (a second pass compounds)", _backward(back=_BACK[3:])),
+            Mutant("leaves reset too (no accumulation across passes)", _backward(back=["for v in order:", "    v.grad = 0.0"] + _BACK[3:]), "half"),
+            Mutant("root dropped from the order", _backward(topo=_TOPO + ["order.pop()"]), "all zeros"),
+        ],
+        "valid": [
+            Valid("Kahn's algorithm", _backward(topo=_KAHN)),
+            Valid("a stack of iterators", _backward(topo=_ITERATORS)),
+        ],
+    },
+    "zero_grad": {
+        "mutants": [
+            Mutant("only self", _zero("self.grad = 0.0")),
+            Mutant("only the leaves", _zero("for v in topo_order(self):", "    if not v._prev:", "        v.grad = 0.0")),
+            Mutant("only the direct parents", _zero("self.grad = 0.0", "for p in self._prev:", "    p.grad = 0.0")),
+            Mutant("set to one", _zero("for v in topo_order(self):", "    v.grad = 1.0")),
+            Mutant("does nothing", _zero("pass")),
+            Mutant("halves instead of zeroing", _zero("for v in topo_order(self):", "    v.grad /= 2")),
+        ],
+        "valid": [
+            Valid("own stack", _zero("stack, seen = [self], set()", "while stack:", "    v = stack.pop()", "    if v not in seen:",
+                                     "        seen.add(v)", "        v.grad = 0.0", "        stack.extend(v._prev)")),
+            Valid("setattr", _zero("for v in topo_order(self):", "    setattr(v, 'grad', 0)")),
+        ],
+    },
+    "value_pow": {
+        "mutants": [
+            Mutant("exponent not lowered", _pow(grad="self.grad += k * self.data ** k * out.grad")),
+            Mutant("factor k forgotten", _pow(grad="self.grad += self.data ** (k - 1) * out.grad")),
+            Mutant("= instead of +=", _pow(grad="self.grad = k * self.data ** (k - 1) * out.grad")),
+            Mutant("sign flip", _pow(grad="self.grad -= k * self.data ** (k - 1) * out.grad"), "opposite sign"),
+            Mutant("forward multiplies", _pow(fwd="self.data * k")),
+            Mutant("output instead of input", _pow(grad="self.grad += k * out.data ** (k - 1) * out.grad")),
+        ],
+        "valid": [
+            Valid("k * out / self", _pow(grad="self.grad += k * out.data / self.data * out.grad")),
+            Valid("math.pow", _pow(fwd="math.pow(self.data, k)", grad="self.grad += k * math.pow(self.data, k - 1) * out.grad")),
+        ],
+    },
+    "value_neg_sub_div": {
+        "mutants": [
+            Mutant("negation off the graph", _nsd(neg="Value(-self.data)"), "all zeros"),
+            Mutant("subtraction adds", _nsd(sub="self + as_value(other)")),
+            Mutant("subtraction reversed", _nsd(sub="as_value(other) + (-self)"), "opposite sign"),
+            Mutant("division multiplies", _nsd(div="self * as_value(other)")),
+            Mutant("division inverted", _nsd(div="as_value(other) * self ** -1")),
+            Mutant("division off the graph", _nsd(div="Value(self.data / as_value(other).data)"), "all zeros"),
+        ],
+        "valid": [
+            Valid("explicit constants", _nsd(neg="self * Value(-1.0)", sub="-as_value(other) + self", div="self * (as_value(other) ** -1.0)")),
+            Valid("times minus one", _nsd(sub="self + as_value(other) * -1", div="as_value(other) ** -1 * self")),
+        ],
+    },
+    "value_exp": {
+        "mutants": [
+            Mutant("input instead of output", _exp(grad="self.grad += self.data * out.grad")),
+            Mutant("= instead of +=", _exp(grad="self.grad = out.data * out.grad")),
+            Mutant("local gradient forgotten", _exp(grad="self.grad += out.grad")),
+            Mutant("exp(-x) forward", _exp(fwd="math.exp(-self.data)")),
+            Mutant("sign flip", _exp(grad="self.grad -= out.data * out.grad"), "opposite sign"),
+            Mutant("twice", _exp(grad="self.grad += 2 * out.data * out.grad"), "twice"),
+        ],
+        "valid": [
+            Valid("math.e power", _exp(fwd="math.e ** self.data", grad="self.grad += math.exp(self.data) * out.grad")),
+            Valid("numpy", _exp(fwd="float(np.exp(self.data))", grad="self.grad = self.grad + out.grad * out.data")),
+        ],
+    },
+    "value_tanh": {
+        "mutants": [
+            Mutant("z used instead of a: 1 - z^2", _tanh(grad="self.grad += (1 - self.data ** 2) * out.grad")),
+            Mutant("square forgotten", _tanh(grad="self.grad += (1 - out.data) * out.grad")),
+            Mutant("= instead of +=", _tanh(grad="self.grad = (1 - out.data ** 2) * out.grad")),
+            Mutant("sign flip", _tanh(grad="self.grad += (out.data ** 2 - 1) * out.grad"), "opposite sign"),
+            Mutant("twice", _tanh(grad="self.grad += 2 * (1 - out.data ** 2) * out.grad"), "twice"),
+            Mutant("sigmoid's a(1 - a)", _tanh(grad="self.grad += out.data * (1 - out.data) * out.grad")),
+        ],
+        "valid": [
+            Valid("1 / cosh^2", _tanh(grad="self.grad += out.grad / math.cosh(self.data) ** 2")),
+            Valid("from exp", _tanh(fwd="(math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)",
+                                    grad="self.grad += (1 - math.tanh(self.data) ** 2) * out.grad")),
+        ],
+    },
+    "value_relu": {
+        "mutants": [
+            Mutant("gradient always passed", _relu(grad="self.grad += out.grad")),
+            Mutant("gradient never passed", _relu(grad="self.grad += 0.0"), "all zeros"),
+            Mutant("= instead of +=", _relu(grad="self.grad = (out.data > 0) * out.grad")),
+            Mutant("gate reversed", _relu(grad="self.grad += (out.data <= 0) * out.grad")),
+            Mutant("leaky", _relu(fwd="self.data if self.data > 0 else 0.01 * self.data", grad="self.grad += (1.0 if self.data > 0 else 0.01) * out.grad")),
+            Mutant("absolute value", _relu(fwd="abs(self.data)", grad="self.grad += (1.0 if self.data > 0 else -1.0) * out.grad")),
+        ],
+        "valid": [
+            Valid("gate on the input", _relu(fwd="max(self.data, 0.0)", grad="self.grad += out.grad if self.data > 0 else 0.0")),
+            Valid("float gate", _relu(grad="self.grad += float(self.data > 0) * out.grad")),
+        ],
+    },
+    "quiz": {
+        "mutants": [
+            Mutant("q1 right value", _quiz("a", "a", "c")),
+            Mutant("q1 twice", _quiz("c", "a", "c")),
+            Mutant("q2 only slower", _quiz("b", "b", "c")),
+            Mutant("q3 unchanged", _quiz("b", "a", "a")),
+            Mutant("unanswered", _quiz("", "", ""), "one letter"),
+            Mutant("answers as numbers", "q1, q2, q3 = 2, 1, 3\n", "one letter"),
+        ],
+        "valid": [
+            Valid("upper case", _quiz("B", "A", "C")),
+            Valid("with spaces", _quiz(" b", "a ", " c ")),
+        ],
+    },
+}
