@@ -149,9 +149,12 @@ def _cache(nb, run):
 
 def _check_trusted(name, run):
     """The source notebook must pass its own tests; otherwise no verdict can be trusted."""
-    broken = [gid for gid, cell in run["cells"].items() if cell["error"]]
-    if run["faults"] or broken:
-        raise RuntimeError(f"source notebook {name} does not pass its own tests: {run['faults']} {broken}")
+    broken = [f"{gid}: {cell['error']['ename']}: {cell['error']['evalue']}" for gid, cell in run["cells"].items()
+              if cell["error"]]
+    problems = [reason for _, reason in run["faults"]] + broken
+    if problems:
+        raise RuntimeError(f"source/{name} does not pass its own tests, so nothing can be graded against it:\n  "
+                           + "\n  ".join(problems))
 
 
 def add_arguments(parser):

@@ -1,0 +1,140 @@
+"""`nbgrader autograde` against `autograder grade`, side by side, on the same submissions.
+
+For every notebook of the course, 20 students submit a mix of correct, partly
+wrong (one exercise replaced by a known mutant) and broken notebooks (the
+untouched release, or an error in the setup cell). Both tools grade them in one
+temporary course directory; the script prints both wall times, the ratio,
+autograder's fixed start-up, and whether the scores agree item by item.
+
+    python benchmarks/grading.py                  # every notebook, 20 students each
+    python benchmarks/grading.py --notebooks 01-chain-rule --students 8
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.mutants.harness import catalogue  # noqa: E402 - the repo root must be on the path first
+
+
+def meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def submission(i, name, solution, release):
+    """Student i's notebook: a quarter correct, half with one mutant, a quarter broken."""
+    import copy
+    nb = copy.deepcopy(solution)
+    kind = i % 4
+    if kind == 0:
+        return nb
+    if kind == 3:
+        if i % 8 == 3:
+            return copy.deepcopy(release)
+        setup = next(c for c in nb.cells if c.cell_type == "code")
+        setup.source += "\nraise RuntimeError('broken on purpose')"
+        return nb
+    gid, code = wrong_answer(i, name, release)
+    for cell in nb.cells:
+        if meta(cell).get("grade_id") == gid:
+            cell.source = code
+    return nb
+
+
+def wrong_answer(i, name, release):
+    """(grade_id, code) of a known mutant, or of an unanswered stub for a notebook with no catalogue yet."""
+    try:
+        entries = [(gid, [m.code for m in e["mutants"]]) for gid, e in catalogue(name).items() if e.get("mutants")]
+    except ImportError:
+        entries = [(meta(c)["grade_id"], [c.source]) for c in release.cells if meta(c).get("solution")]
+    gid, codes = entries[i % len(entries)]
+    return gid, codes[i % len(codes)]
+
+
+def make_course(dest, names, students):
+    for name in names:
+        shutil.copytree(ROOT / "source" / name, dest / "source" / name)
+    shutil.copy(ROOT / "nbgrader_config.py", dest)
+    for name in names:
+        run(dest, "-m", "nbgrader", "generate_assignment", name, "--force")
+        solution = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
+        release = nbformat.read(dest / "release" / name / f"{name}.ipynb", as_version=4)
+        for i in range(students):
+            folder = dest / "submitted" / f"student{i:02d}" / name
+            folder.mkdir(parents=True)
+            nbformat.write(submission(i, name, solution, release), folder / f"{name}.ipynb")
+
+
+def run(course, *args, env=None):
+    """Run python args in course; return the wall time in seconds."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], cwd=course, env=env, check=False, capture_output=True)
+    return time.perf_counter() - start
+
+
+def nbgrader_scores(course, name):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: {g.name: g.score for g in s.grades} for s in gb.find_notebook(name, name).submissions}
+
+
+def our_scores(course, name):
+    rows = json.loads((course / "reports" / name / "grades.json").read_text())
+    return {r["student"]: {i["grade_id"]: i["score"] for i in r["items"]} for r in rows}
+
+
+def startup(course, name, jobs, env):
+    """autograder's fixed cost: a run with no submissions (the trusted run cached)."""
+    empty = course / "empty"
+    shutil.copytree(course / "source", empty / "source")
+    shutil.copy(course / "nbgrader_config.py", empty)
+    run(empty, "-m", "autograder.cli", "grade", name, "--jobs", str(jobs), env=env)   # warm the cache
+    return run(empty, "-m", "autograder.cli", "grade", name, "--jobs", str(jobs), env=env)
+
+
+def bench(names, students, jobs):
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp) / "course"
+        make_course(course, names, students)
+        env = dict(os.environ, XDG_CACHE_HOME=str(Path(tmp) / "cache"))   # cold: the trusted run counts
+        for name in names:
+            theirs_s = run(course, "-m", "nbgrader", "autograde", name, "--force")
+            theirs = nbgrader_scores(course, name)
+            ours_s = run(course, "-m", "autograder.cli", "grade", name, "--jobs", str(jobs), env=env)
+            rows.append((name, theirs_s, ours_s, theirs == our_scores(course, name) and len(theirs) == students))
+        rows.append(("start-up", None, startup(course, names[0], jobs, env), None))
+    return rows
+
+
+def main(argv=None):
+    notebooks = sorted(p.parent.name for p in (ROOT / "source").glob("*/*.ipynb") if p.stem == p.parent.name)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebooks", nargs="*", default=notebooks)
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    args = parser.parse_args(argv)
+    rows = bench(args.notebooks, args.students, args.jobs)
+    print(f"{args.students} students per notebook, autograder --jobs {args.jobs}, {os.cpu_count()} cores")
+    print(f"{'notebook':<28} {'nbgrader s':>10} {'autograder s':>12} {'ratio':>6}  scores agree")
+    for name, theirs, ours, agree in rows[:-1]:
+        print(f"{name:<28} {theirs:>10.1f} {ours:>12.1f} {theirs / ours:>5.2f}x  {'yes' if agree else 'NO'}")
+    total_theirs, total_ours = sum(r[1] for r in rows[:-1]), sum(r[2] for r in rows[:-1])
+    print(f"{'total':<28} {total_theirs:>10.1f} {total_ours:>12.1f} {total_theirs / total_ours:>5.2f}x  "
+          f"{'yes' if all(r[3] for r in rows[:-1]) else 'NO'}")
+    print(f"autograder fixed start-up (no submissions, CLI wall time): {rows[-1][2]:.2f} s")
+    return 0 if all(r[3] for r in rows[:-1]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
