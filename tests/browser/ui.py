@@ -72,12 +72,13 @@ def save(page):
 
 
 WATCH = """(panel) => {
-    // Time from the mouse release to the first new figure in the slider's output, both in page time.
-    const t = window.__slider = {before: (panel.querySelector('.widget-output img') || {}).src};
+    // From the mouse release to the first figure that the slider's output redraws, both in page time.
+    const old = panel.querySelector('.widget-output img');
+    const t = window.__slider = {before: old && old.src};
     document.addEventListener('pointerup', () => { t.up = performance.now(); }, {capture: true, once: true});
     new MutationObserver((_, obs) => {
         const img = panel.querySelector('.widget-output img');
-        if (t.up !== undefined && img && img.src !== t.before) { t.shown = performance.now(); t.after = img.src; obs.disconnect(); }
+        if (t.up !== undefined && img && img !== old && img.complete) { t.shown = performance.now(); t.after = img.src; obs.disconnect(); }
     }).observe(panel, {subtree: true, childList: true, attributes: true});
 }"""
 
@@ -85,7 +86,7 @@ WATCH = """(panel) => {
 def drag_slider(page, panel, fraction=0.2):
     """Drag the first slider handle in panel by a fraction of its track, towards the farther end.
 
-    Returns (milliseconds from mouse-up to the new figure, the readout before, the readout after).
+    Returns a dict: ms (from mouse-up to the redrawn figure), value and figure before and after.
     """
     handle = panel.locator(".widget-slider .noUi-handle").first
     track = panel.locator(".widget-slider .noUi-target").first
@@ -102,4 +103,5 @@ def drag_slider(page, panel, fraction=0.2):
     page.mouse.up()
     page.wait_for_function("() => window.__slider.shown !== undefined", timeout=15_000)
     t = page.evaluate("window.__slider")
-    return t["shown"] - t["up"], before, readout.inner_text()
+    return {"ms": t["shown"] - t["up"], "value_before": before, "value_after": readout.inner_text(),
+            "figure_before": t["before"], "figure_after": t["after"]}
