@@ -55,7 +55,9 @@ _TOPO = ["order, visited, stack = [], set(), [(root, False)]",
          "    elif v not in visited:",
          "        visited.add(v)",
          "        stack.append((v, True))",
-         "        stack.extend((p, False) for p in v._prev)"]
+         "        for p in v._prev:",
+         "            if p not in visited:",
+         "                stack.append((p, False))"]
 _BACK = ["for v in order:", "    if v._prev:", "        v.grad = 0.0", "self.grad = 1.0", "for v in reversed(order):", "    v._backward()"]
 
 
@@ -147,7 +149,7 @@ EXERCISES = {
             Mutant("recursive topological sort (fails the deep chain)", _backward(topo=_RECURSIVE), "recursion"),
             Mutant("forward order instead of reversed", _backward(back=_BACK[:4] + ["for v in order:", "    v._backward()"])),
             Mutant("L.grad never seeded with 1", _backward(back=_BACK[:3] + _BACK[4:]), "all zeros"),
-            Mutant("no visited set (shared nodes twice)", _backward(topo=_TOPO[:5] + ["    else:", "        stack.append((v, True))", _TOPO[8]])),
+            Mutant("no visited set (shared nodes twice)", _backward(topo=_TOPO[:5] + ["    else:", "        stack.append((v, True))", "        for p in v._prev:", "            stack.append((p, False))"])),
             Mutant("inner grads not reset (a second pass compounds)", _backward(back=_BACK[3:])),
             Mutant("leaves reset too (no accumulation across passes)", _backward(back=["for v in order:", "    v.grad = 0.0"] + _BACK[3:]), "half"),
             Mutant("root dropped from the order", _backward(topo=_TOPO + ["order.pop()"]), "all zeros"),
