@@ -1,11 +1,13 @@
 """The grader's verdict on one test cell, decided in the grader's own process.
 
-The kernel only hands back values: each check call displays a record with the
-learner's `got`. The trusted run of source/ gives, for the same cell, the
-expected values and the check's spec. An item passes iff its cell raised
-nothing, made exactly the trusted number of checks, and every `got` passes
-diagnose() with the trusted expected value. Whatever the learner's code did
-to numpy or to the checks inside the kernel cannot change that.
+The learner's kernel only hands back values: each check call of a test cell,
+rewritten by autograder.rewrite, displays a record of (name, got). The trusted
+run of source/ gives, for the same cell, the expected values and each check's
+spec. An item passes iff its cell raised nothing, made exactly the trusted
+checks, and every `got` passes diagnose() against the trusted expected value.
+Whatever the learner's code did to numpy or to the checks inside the kernel
+cannot change that; a cell that ran without error but made fewer or other
+checks was changed while it ran: tampered.
 """
 from dataclasses import dataclass
 
@@ -39,15 +41,14 @@ def judge(test, trusted, run):
     if run is None:
         return Item(test.grade_id, test.points, 0.0, "not run: the notebook stopped before this cell")
     got, want = run["records"], trusted["records"]
-    messages = [_diagnosis(g, w) for g, w in zip(got, want)]
-    failed = next((m for m in messages if m), None)
+    if run["error"] is None and [g.get("name") for g in got] != [w["name"] for w in want]:
+        made = f"{len(got)} of its {len(want)} checks" if len(got) != len(want) else "other checks than its own"
+        return _tampered(test, f"the cell finished without error but made {made}: its code was changed while it ran")
+    failed = next((m for m in map(_diagnosis, got, want) if m), None)
     if run["error"] is not None:
         return Item(test.grade_id, test.points, 0.0, failed or _error_text(run["error"], want, len(got)))
-    if len(got) != len(want):
-        return _tampered(test, f"the cell finished without error but made {len(got)} of its {len(want)} checks: "
-                               "its code was changed while it ran")
     if failed:
-        return _tampered(test, f"the kernel reported a pass that the grader's own check refutes: {failed}")
+        return Item(test.grade_id, test.points, 0.0, failed)
     return Item(test.grade_id, test.points, test.points, "passed")
 
 
@@ -57,8 +58,8 @@ def _tampered(test, message):
 
 def _diagnosis(got, want):
     """None if the learner's record passes against the trusted one, else the message."""
-    if (got.get("kind"), got.get("name")) != (want.get("kind"), want.get("name")):
-        return f"expected a check of {want.get('name')}, but the kernel reported {got.get('name')!r}"
+    if got.get("name") != want["name"]:
+        return f"expected a check of {want['name']}, but the kernel reported {got.get('name')!r}"
     try:
         value = decode(got["got"])
     except Exception:  # noqa: BLE001 - a forged record is a failed check, not a crash of the grader
