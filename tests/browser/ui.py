@@ -6,6 +6,7 @@ import re
 import time
 
 NOTEBOOK = ".jp-NotebookPanel:visible"
+ERROR = re.compile(r"Traceback \(most recent call last\)|^\w*(Error|Exception)\b", re.M)
 IDLE = f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']"
 # The toolbar names the kernel once one is connected; before that it says "No Kernel".
 KERNEL_READY = f"""() => {{
@@ -59,9 +60,9 @@ def run_all(page, timeout=180_000):
 
 
 def tracebacks(page):
-    """The visible error outputs (a traceback's text), in notebook order."""
+    """The visible error outputs (a traceback, or a SyntaxError's short report), in notebook order."""
     outputs = page.locator(f"{NOTEBOOK} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    return [t for t in outputs.all_inner_texts() if "Traceback" in t or "Error" in t.split("\n", 2)[0]]
+    return [t for t in outputs.all_inner_texts() if ERROR.search(t)]
 
 
 def save(page):
