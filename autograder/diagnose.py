@@ -83,7 +83,7 @@ def _wrong_shape(name, got, expected, *, m=None, like=None, hidden=False, **_):
     else:
         head = f"{name} has shape {got.shape}, but {like or 'it'} is {expected.shape}"
     if got.ndim == 2 and got.shape == expected.shape[::-1]:
-        return f"{head}: transposed? Check the order of the factors (X.T @ dZ, not dZ.T @ X)."
+        return f"{head}: transposed? Check the order of the factors and which one carries .T."
     if got.shape == expected.shape[1:] and expected.shape[:1] == (1,):
         return f"{head}: a missing keepdims=True (or reshape) when summing?"
     if got.shape == (1,) + expected.shape:
@@ -163,7 +163,8 @@ def _explain_ratio(r, m, hidden):
     if m and np.isclose(r, m):
         return f"It is m times too large{shown}, where m is the batch size: is the 1/m factor missing?"
     if m and np.isclose(r, 1 / m):
-        return f"It is m times too small{shown}, where m is the batch size: did you divide by m twice?"
+        return (f"It is m times too small{shown}, where m is the batch size: "
+                "did you divide by m twice, or average (mean) where a sum is needed?")
     if np.isclose(r, 2):
         return (f"It is twice too large{shown}: a factor 2 too many (the 2h of a central difference, "
                 "or the 1/2 convention of the loss, L = 1/2 (y - y_hat)^2)?")
