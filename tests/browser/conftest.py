@@ -24,13 +24,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 OFFLINE = re.compile(r"cdn|mathjax|fonts?\b|googleapis|ERR_INTERNET_DISCONNECTED|ERR_NAME_NOT_RESOLVED", re.I)
 
 
-def pytest_collection_modifyitems(items):
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

@@ -170,8 +170,3 @@ def jupyter(bindir, tmp, *args):
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr
 
-
-def runtime_info(tmp):
-    """The server's own record of itself (jpserver-PID.json) in its isolated runtime folder."""
-    files = list((Path(tmp) / "runtime").glob("jpserver-*.json"))
-    return json.loads(files[0].read_text()) if files else None

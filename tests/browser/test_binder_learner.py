@@ -17,7 +17,8 @@ INSTRUCTOR_PLUGINS = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-
 LEARNER_SERVER_EXTENSIONS = {"jupyterlab", "notebook", "nbgrader.server_extensions.assignment_list",
                              "nbgrader.server_extensions.validate_assignment"}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-pytestmark = pytest.mark.xdist_group("binder")   # one worker builds the environment, and uses it twice
+# One worker builds the environment (about a minute), and both tests use it.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("binder")]
 
 
 def lab_state(text):

@@ -7,9 +7,12 @@ import sys
 import time
 
 import nbformat
+import pytest
 
 from tests.browser.servers import ROOT, start
 from tests.browser.ui import menu_items
+
+pytestmark = pytest.mark.browser
 
 NAME = "01-chain-rule"
 

@@ -7,6 +7,8 @@ import pytest
 from tests.browser.servers import ROOT, start
 from tests.browser.ui import drag_slider, open_notebook, run_all, save, tracebacks
 
+pytestmark = pytest.mark.browser
+
 # The solutions version: every cell must run. Any notebook with a slider panel can be added here.
 LEARNER_NOTEBOOKS = ["01-chain-rule", "02-single-neuron"]
 SLIDER_BUDGET_MS = 1000   # from releasing the handle to the new figure on screen

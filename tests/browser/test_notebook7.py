@@ -2,8 +2,12 @@
 that exercise is written the learning-rate slider appears and draws the learner's descent."""
 import shutil
 
+import pytest
+
 from tests.browser.servers import ROOT, start
 from tests.browser.ui import open_notebook, run_all, tracebacks
+
+pytestmark = pytest.mark.browser
 
 NAME = "01-chain-rule"
 ANSWER = '''def numeric_derivative(f, x, h=1e-5):

@@ -39,10 +39,6 @@ def menu_items(page, top):
     return [t.strip() for t in page.locator(".lm-Menu:visible .lm-Menu-item:visible .lm-Menu-itemLabel").all_inner_texts()]
 
 
-def prompts(page):
-    return page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
-
-
 def run_all(page, timeout=180_000):
     """Run > Run All Cells, then wait until no cell is queued or running; return seconds taken.
 
