@@ -103,10 +103,16 @@ def _zero(*body):
     return "def zero_grad(self):\n" + "".join(f"    {line}\n" for line in body) + "\nValue.zero_grad = zero_grad\n"
 
 
-def _nsd(neg="self * -1", sub="self + (-as_value(other))", div="self * as_value(other) ** -1"):
-    return (f"def __neg__(self):\n    return {neg}\n\ndef __sub__(self, other):\n    return {sub}\n\n"
-            f"def __truediv__(self, other):\n    return {div}\n\n"
-            "Value.__neg__, Value.__sub__, Value.__truediv__ = __neg__, __sub__, __truediv__\n")
+def _nsd(neg=("self.grad += -1.0 * out.grad",), sub=("self.grad += out.grad", "other.grad += -1.0 * out.grad"),
+         div=("self.grad += out.grad / other.data", "other.grad += -self.data / other.data ** 2 * out.grad")):
+    def op(name, forward, body, binary=True):
+        wrap = "    other = other if isinstance(other, Value) else Value(other)\n" if binary else ""
+        return (f"def {name}(self{', other' if binary else ''}):\n{wrap}    out = {forward}\n    def _backward():\n"
+                + "".join(f"        {line}\n" for line in body) + "    out._backward = _backward\n    return out\n\n")
+    return (op("__neg__", 'Value(-self.data, (self,), "neg")', neg, binary=False)
+            + op("__sub__", 'Value(self.data - other.data, (self, other), "-")', sub)
+            + op("__truediv__", 'Value(self.data / other.data, (self, other), "/")', div)
+            + "Value.__neg__, Value.__sub__, Value.__truediv__ = __neg__, __sub__, __truediv__\n")
 
 
 def _quiz(q1, q2, q3):
@@ -190,16 +196,20 @@ EXERCISES = {
     },
     "value_neg_sub_div": {
         "mutants": [
-            Mutant("negation off the graph", _nsd(neg="Value(-self.data)"), "all zeros"),
-            Mutant("subtraction adds", _nsd(sub="self + as_value(other)")),
-            Mutant("subtraction reversed", _nsd(sub="as_value(other) + (-self)"), "opposite sign"),
-            Mutant("division multiplies", _nsd(div="self * as_value(other)")),
-            Mutant("division inverted", _nsd(div="as_value(other) * self ** -1")),
-            Mutant("division off the graph", _nsd(div="Value(self.data / as_value(other).data)"), "all zeros"),
+            Mutant("negation passes the gradient unchanged", _nsd(neg=("self.grad += out.grad",)), "opposite sign"),
+            Mutant("subtraction: b's share with the wrong sign", _nsd(sub=("self.grad += out.grad", "other.grad += out.grad")), "opposite sign"),
+            Mutant("subtraction: = instead of += (a - a)", _nsd(sub=("self.grad = out.grad", "other.grad = -out.grad"))),
+            Mutant("division: b's share with the wrong sign", _nsd(div=("self.grad += out.grad / other.data", "other.grad += self.data / other.data ** 2 * out.grad")), "opposite sign"),
+            Mutant("division: a's share times b", _nsd(div=("self.grad += out.grad * other.data", "other.grad += -self.data / other.data ** 2 * out.grad"))),
+            Mutant("division: square forgotten", _nsd(div=("self.grad += out.grad / other.data", "other.grad += -self.data / other.data * out.grad"))),
+            Mutant("division: = instead of +=", _nsd(div=("self.grad = out.grad / other.data", "other.grad = -self.data / other.data ** 2 * out.grad"))),
         ],
         "valid": [
-            Valid("explicit constants", _nsd(neg="self * Value(-1.0)", sub="-as_value(other) + self", div="self * (as_value(other) ** -1.0)")),
-            Valid("times minus one", _nsd(sub="self + as_value(other) * -1", div="as_value(other) ** -1 * self")),
+            Valid("minus-equals", _nsd(neg=("self.grad -= out.grad",), sub=("self.grad += out.grad", "other.grad -= out.grad"),
+                                       div=("self.grad += out.grad / other.data", "other.grad -= out.grad * out.data / other.data"))),
+            Valid("pairs of local gradients", _nsd(sub=("for p, local in ((self, 1.0), (other, -1.0)):", "    p.grad += local * out.grad"),
+                                                   div=("for p, local in ((self, 1 / other.data), (other, -self.data / other.data ** 2)):",
+                                                        "    p.grad += local * out.grad"))),
         ],
     },
     "value_exp": {
