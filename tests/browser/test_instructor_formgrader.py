@@ -49,6 +49,7 @@ def test_formgrader_lists_the_assignment_and_shows_autograded_scores(page, tmp_p
         page.goto(server.link("lab?reset"))
         items = menu_items(page, "Nbgrader")
         assert {"Formgrader", "Assignment List"} <= set(items)
+        assert "Create Assignment" in page.locator(".jp-SideBar.jp-mod-right").inner_text()   # what Binder hides
         page.locator(".lm-Menu:visible .lm-Menu-item", has_text="Formgrader").first.click()
         frame = page.frame_locator("iframe[src*='formgrader']")
         assert frame.locator("td", has_text=NAME).first.inner_text(timeout=30_000).strip() == NAME
