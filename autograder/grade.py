@@ -5,17 +5,16 @@ order; each is a small function of the Batch. Only run_jobs is parallel (one
 sandboxed kernel per (student, notebook) pair); every write happens after it,
 in this process, so the gradebook has a single writer.
 """
-import hashlib
-import json
+import importlib
 import os
 import sys
+import threading
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
 STATUSES = ("graded", "timeout", "memory", "crashed", "invalid notebook", "missing notebook", "tampered")
 TRUSTED = "(source)"   # the student name under which the trusted run of source/ travels
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "autograder" / "trusted"
 
 
 @dataclass
@@ -42,6 +41,13 @@ class Batch:
     results: list = field(default_factory=list)
 
 
+def start_imports(batch):
+    """Import nbgrader's gradebook API in the background: it takes most of a second, and the kernels
+    run meanwhile. The gradebook step imports it again, waiting for this import if it is unfinished."""
+    if batch.options.get("gradebook", True):
+        threading.Thread(target=importlib.import_module, args=("nbgrader.api",), daemon=True).start()
+
+
 def load_sources(batch):
     """source/ASSIGNMENT/*.ipynb: the solutions and hidden tests, the only truth."""
     from .restore import read
@@ -53,16 +59,17 @@ def load_sources(batch):
 
 def plan_jobs(batch):
     """One job per (student, notebook), with test cells restored; plus a trusted run per notebook."""
-    from .plan import data_files, student_job, trusted_job
+    from .plan import cached, data_files, student_job, trusted_job
     files = data_files(batch.root / "source" / batch.assignment)
     submitted = batch.root / "submitted"
-    students = sorted(p.name for p in submitted.iterdir() if p.is_dir()) if submitted.is_dir() else []
+    # Like nbgrader: a student with no submitted/STUDENT/ASSIGNMENT folder has not submitted this assignment.
+    students = sorted(p.parent.name for p in submitted.glob(f"*/{batch.assignment}") if p.is_dir())
     for name, nb in batch.sources.items():
-        cached = _cached(nb)
-        if cached is None:
+        trusted = cached(nb, files)
+        if trusted is None:
             batch.jobs[(TRUSTED, name)] = trusted_job(nb, name, files)
         else:
-            batch.runs[(TRUSTED, name)] = cached
+            batch.runs[(TRUSTED, name)] = trusted
         for student in students:
             folder = submitted / student / batch.assignment
             batch.jobs[(student, name)] = student_job(folder, name, nb, set(batch.sources), files)
@@ -71,12 +78,13 @@ def plan_jobs(batch):
 def run_jobs(batch):
     """Run every runnable job in its own sandbox, --jobs at a time (or on a dask cluster)."""
     from .parallel import run_all
+    from .plan import check_trusted, save
     runnable = {key: job for key, job in batch.jobs.items() if job.get("nb")}
     batch.runs.update(run_all(runnable, batch.options))
     for key, job in batch.jobs.items():
         if key[0] == TRUSTED:
-            _check_trusted(key[1], batch.runs[key])
-            _cache(batch.sources[key[1]], batch.runs[key])
+            check_trusted(key[1], batch.runs[key])
+            save(batch.sources[key[1]], job["files"], batch.runs[key])
 
 
 def judge_runs(batch):
@@ -112,7 +120,7 @@ def write_feedback(batch):
     feedback.write(batch.results, batch.root, batch.assignment)
 
 
-STEPS = (load_sources, plan_jobs, run_jobs, judge_runs, write_gradebook, write_reports, write_feedback)
+STEPS = (start_imports, load_sources, plan_jobs, run_jobs, judge_runs, write_gradebook, write_reports, write_feedback)
 
 
 def grade(assignment, root=".", **options):
@@ -131,32 +139,6 @@ def grade(assignment, root=".", **options):
     return batch.results
 
 
-def _key(nb):
-    from . import __version__
-    text = json.dumps(nb, sort_keys=True) + __version__
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
-def _cached(nb):
-    path = CACHE / f"{_key(nb)}.json"
-    return json.loads(path.read_text()) if path.is_file() else None
-
-
-def _cache(nb, run):
-    CACHE.mkdir(parents=True, exist_ok=True)
-    (CACHE / f"{_key(nb)}.json").write_text(json.dumps(run, sort_keys=True))
-
-
-def _check_trusted(name, run):
-    """The source notebook must pass its own tests; otherwise no verdict can be trusted."""
-    broken = [f"{gid}: {cell['error']['ename']}: {cell['error']['evalue']}" for gid, cell in run["cells"].items()
-              if cell["error"]]
-    problems = [reason for _, reason in run["faults"]] + broken
-    if problems:
-        raise RuntimeError(f"source/{name} does not pass its own tests, so nothing can be graded against it:\n  "
-                           + "\n  ".join(problems))
-
-
 def add_arguments(parser):
     """The options of `autograder grade` (imports nothing heavy: --help stays fast)."""
     parser.add_argument("assignment", help="the assignment to grade, as named in source/ (e.g. 01-chain-rule)")
@@ -173,11 +155,14 @@ def add_arguments(parser):
 def main(args):
     """Run grade() from parsed arguments; print one line per pair; exit 1 unless all are graded."""
     from .report import table
+    # jsonschema (under nbformat) parses an IRI grammar at import when rfc3987_syntax is installed: a
+    # second of start-up for a format that notebooks never use. The CLI process (and its workers) skip it.
+    sys.modules.setdefault("rfc3987_syntax", None)
     results = grade(args.assignment, root=args.root, jobs=args.jobs, scheduler=args.scheduler,
                     cell_timeout=args.cell_timeout, total_timeout=args.total_timeout,
                     memory=int(args.memory * 1024 ** 3), report_dir=args.report_dir,
                     gradebook=not args.no_gradebook, progress=True)
-    print(table(results))
+    print(table(results) if results else f"no submissions: submitted/*/{args.assignment}/ is empty")
     return 0 if all(r.status == "graded" for r in results) else 1
 
 

@@ -5,12 +5,16 @@ cells, and any repairs made), so that it can travel to a worker process or a
 dask cluster; so is the run that comes back.
 """
 import base64
+import hashlib
+import json
+import os
 from pathlib import Path
 
 from .restore import Unusable, locate, read, restore, graded_cells
 from .rewrite import rewrite
 from .verdict import Item, judge
 
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "autograder" / "trusted"
 SEVERITY = ("crashed", "memory", "timeout")   # the first fault of these kinds names the status
 
 
@@ -65,3 +69,33 @@ def _status(faults, items):
         if kind in kinds:
             return kind, reasons
     return ("tampered" if tampered else "graded"), reasons
+
+
+def _key(nb, files):
+    """The trusted run depends on the notebook, its data files, and the code of the checks."""
+    package = Path(__file__).parent
+    code = "".join((package / f).read_text() for f in ("checks.py", "records.py", "gradcheck.py", "diagnose.py"))
+    text = json.dumps([nb, files], sort_keys=True) + code
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def cached(nb, files):
+    """The trusted run of nb from the cache, or None."""
+    path = CACHE / f"{_key(nb, files)}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def save(nb, files, run):
+    """Keep the trusted run of nb, outside any sandbox, keyed by what it depends on."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / f"{_key(nb, files)}.json").write_text(json.dumps(run, sort_keys=True))
+
+
+def check_trusted(name, run):
+    """The source notebook must pass its own tests; otherwise no verdict can be trusted."""
+    broken = [f"{gid}: {cell['error']['ename']}: {cell['error']['evalue']}" for gid, cell in run["cells"].items()
+              if cell["error"]]
+    problems = [reason for _, reason in run["faults"]] + broken
+    if problems:
+        raise RuntimeError(f"source/{name} does not pass its own tests, so nothing can be graded against it:\n  "
+                           + "\n  ".join(problems))

@@ -64,8 +64,11 @@ def _diagnosis(got, want):
         value = decode(got["got"])
     except Exception:  # noqa: BLE001 - a forged record is a failed check, not a crash of the grader
         return f"{want['name']}: the value could not be read"
-    return diagnose(want["name"], value, decode(want["expected"]), tol=want["tol"], m=want.get("m"),
-                    like=want.get("like"), hint=want.get("hint"), hidden=want.get("hidden", False))
+    try:
+        return diagnose(want["name"], value, decode(want["expected"]), tol=want["tol"], m=want.get("m"),
+                        like=want.get("like"), hint=want.get("hint"), hidden=want.get("hidden", False))
+    except Exception as err:  # noqa: BLE001 - a value diagnose cannot describe still fails, it never passes
+        return f"{want['name']} does not match the expected value ({type(err).__name__} while describing how)"
 
 
 def _error_text(error, want, done):
