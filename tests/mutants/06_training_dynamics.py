@@ -117,6 +117,7 @@ ADAM = {
         Mutant("steps uphill", _adam("config['t'] += 1", "t = config['t']", *MV, *STEP[:2], "next_w = w + lr * m_hat / (np.sqrt(v_hat) + eps)"), "opposite sign"),
         Mutant("no square root of v_hat", _adam("config['t'] += 1", "t = config['t']", *MV, *STEP[:2], "next_w = w - lr * m_hat / (v_hat + eps)")),
         Mutant("t incremented locally, never stored", _adam("t = config['t'] + 1", *MV, *STEP)),
+        Mutant("t clamped to 1, incremented after use", _adam("t = max(config['t'], 1)", *MV, *STEP, "config['t'] = t"), "step counter"),
     ],
     "valid": [
         Valid("t read, then stored", _adam("t = config['t'] + 1", "config['t'] = t", *MV, *STEP)),
