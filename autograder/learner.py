@@ -14,6 +14,7 @@ class uses_your_code:  # noqa: N801 - used as `with uses_your_code():`, like a s
 
     def __exit__(self, kind, value, tb):
         if kind is not None and issubclass(kind, (NotImplementedError, NameError)):
-            print(f"This cell uses your code from an exercise above, which is not finished yet ({kind.__name__}).")
+            detail = f": {value}" if str(value) else ""
+            print(f"This cell uses your code from an exercise above, which is not finished yet ({kind.__name__}{detail}).")
             return True
         return False
