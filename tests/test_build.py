@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from autograder.build import BuildError, build, write_tree
-from autograder.hidden import hidden_regions
+from autograder.hidden import hidden_regions, strip_hidden
 from tests.conftest import NOTEBOOKS, ROOT
 
 
@@ -55,10 +55,11 @@ def test_release_holds_stubs_and_no_hidden_tests(name):
     source = nbformat.read(ROOT / "source" / name / f"{name}.ipynb", as_version=4)
     assert "BEGIN SOLUTION" not in release and "raise NotImplementedError()" in release
     assert "HIDDEN TESTS" not in release and "HIDDEN TESTS" not in solutions
-    hidden_lines = {line.strip() for c in source.cells for r in hidden_regions(c.source) for line in r.splitlines()
-                    if len(line.strip()) > 20}
-    assert hidden_lines, f"{name} has no hidden tests"
-    leaked = [line for line in hidden_lines if line in release or line in solutions]
+    hidden = {line.strip() for c in source.cells for r in hidden_regions(c.source) for line in r.splitlines()}
+    visible = {line.strip() for c in source.cells for line in strip_hidden(c.source).splitlines()}
+    only_hidden = {line for line in hidden - visible if len(line) > 20}   # lines that exist only in hidden tests
+    assert only_hidden, f"{name} has no hidden tests"
+    leaked = [line for line in only_hidden if line in release or line in solutions]
     assert not leaked, leaked
 
 

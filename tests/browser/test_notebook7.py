@@ -41,7 +41,7 @@ def test_notebook7_renders_and_shows_the_slider(page, tmp_path, artifact, record
         page.keyboard.insert_text(ANSWER)
         page.keyboard.press("Shift+Enter")
         page.keyboard.press("Shift+Enter")
-        slider_cell = cell(page, "display(panel(update")
+        slider_cell = cell(page, "display(lr_panel())")
         slider_cell.locator(".cm-content").click()
         page.keyboard.press("Shift+Enter")
         slider = slider_cell.locator(".widget-slider")
