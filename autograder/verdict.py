@@ -1,13 +1,14 @@
 """The grader's verdict on one test cell, decided in the grader's own process.
 
-The learner's kernel only hands back values: each check call of a test cell,
-rewritten by autograder.rewrite, displays a record of (name, got). The trusted
-run of source/ gives, for the same cell, the expected values and each check's
-spec. An item passes iff its cell raised nothing, made exactly the trusted
-checks, and every `got` passes diagnose() against the trusted expected value.
-Whatever the learner's code did to numpy or to the checks inside the kernel
-cannot change that; a cell that ran without error but made fewer or other
-checks was changed while it ran: tampered.
+The learner's kernel runs the test cells as nbgrader would (so a failing check
+raises there, as in `nbgrader autograde`), and each check call also displays a
+record of its name and the learner's `got`. The trusted run of source/ gives,
+for the same cell, the expected values and each check's spec. An item passes iff
+its cell raised nothing, made exactly the trusted checks, and every `got` passes
+diagnose() against the trusted expected value, in the grader's own process.
+Patching numpy or the checks inside the kernel cannot make a wrong `got` pass; a
+cell that ran without error but made fewer or other checks, or whose pass the
+grader refutes, was changed while it ran: tampered.
 """
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ def judge(test, trusted, run):
     if run["error"] is not None:
         return Item(test.grade_id, test.points, 0.0, failed or _error_text(run["error"], want, len(got)))
     if failed:
-        return Item(test.grade_id, test.points, 0.0, failed)
+        return _tampered(test, f"the kernel reported a pass that the grader's own check refutes: {failed}")
     return Item(test.grade_id, test.points, test.points, "passed")
 
 

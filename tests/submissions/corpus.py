@@ -25,6 +25,7 @@ class Case:
     score: str             # "full", "full-first" (the first exercise's tests lost), "first-two", "zero"
     reason: str = ""       # a word the reason must contain
     filename: str = ""     # the file name, if not the assignment's own
+    limitation: str = ""   # why the grader does not yet give what the case deserves (the test is a strict xfail)
 
 
 @dataclass
@@ -135,8 +136,10 @@ CASES = [
     Case("patch-allclose", patched("patch_allclose"), "graded", "full-first"),
     Case("patch-testing", patched("patch_testing"), "graded", "full-first"),
     Case("patch-isclose", patched("patch_isclose"), "graded", "full-first"),
-    Case("patch-checks", patched("patch_checks"), "graded", "full-first"),
-    Case("forge-records", patched("forge_records"), "graded", "full-first"),
+    Case("patch-checks", patched("patch_checks"), "tampered", "full-first", "refutes"),
+    Case("forge-records", patched("forge_records"), "tampered", "full-first",
+         limitation="the expected value exists in the learner's kernel (the test cell computes it there, as "
+                    "nbgrader does), so code that patches autograder.checks can copy it into the record"),
     Case("input-transformer", transformer, "tampered", "zero", "changed while it ran"),
     Case("read-outside", read_outside, "graded", "full-first"),
     Case("write-gradebook", write_gradebook, "graded", "full"),
