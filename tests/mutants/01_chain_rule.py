@@ -1,5 +1,5 @@
 """Known-wrong and valid answers for notebook 01-chain-rule."""
-from tests.mutants.catalogue import Mutant, Valid
+from tests.mutants.catalogue import Mutant, Valid, quiz
 
 EXERCISES = {
     "numeric_derivative": {
@@ -45,34 +45,19 @@ EXERCISES = {
             Valid("e times e", "def forward(w, x, y):\n    z = x * w\n    e = -(y - z)\n    L = e * e\n    return z, e, L\n"),
         ],
     },
-    "graph_backward": {
-        "mutants": [
-            Mutant("sign flip everywhere", _b := "def backward(w, x, y):\n    z, e, L = forward(w, x, y)\n    dL_de = {de}\n    dL_dz = {dz}\n    dL_dw = {dw}\n    dL_dx = {dx}\n    dL_dy = {dy}\n    return dL_de, dL_dz, dL_dw, dL_dx, dL_dy\n", None),
-        ],
-        "valid": [],
-    },
-    "fanout": {
-        "mutants": [],
-        "valid": [],
-    },
-    "quiz": {
-        "mutants": [],
-        "valid": [],
-    },
 }
 
 
 def _backward(de="2 * e", dz="dL_de", dw="dL_dz * x", dx="dL_dz * w", dy="-dL_de"):
-    return _b.format(de=de, dz=dz, dw=dw, dx=dx, dy=dy)
+    return ("def backward(w, x, y):\n    z, e, L = forward(w, x, y)\n"
+            f"    dL_de = {de}\n    dL_dz = {dz}\n    dL_dw = {dw}\n    dL_dx = {dx}\n    dL_dy = {dy}\n"
+            "    return dL_de, dL_dz, dL_dw, dL_dx, dL_dy\n")
 
 
 def _fanout(body):
     return ("def fanout_grad(w, x1, x2):\n    p, q = w * x1, w * x2\n    dL_dp, dL_dq = q, p\n    dL_dw = 0.0\n"
             + "".join(f"    {line}\n" for line in body) + "    return dL_dw\n")
 
-
-def _quiz(q1, q2, q3):
-    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
 
 
 EXERCISES["graph_backward"] = {
@@ -106,17 +91,9 @@ EXERCISES["fanout"] = {
     ],
 }
 
-EXERCISES["quiz"] = {
-    "mutants": [
-        Mutant("q1 wrong", _quiz("a", "b", "c")),
-        Mutant("q2 forward difference", _quiz("b", "a", "c")),
-        Mutant("q3 multiplied paths", _quiz("b", "b", "a")),
-        Mutant("q3 magnitudes added", _quiz("b", "b", "b")),
-        Mutant("unanswered", _quiz("", "", ""), "one letter"),
-        Mutant("answers as numbers", "q1, q2, q3 = 2, 2, 3\n", "one letter"),
-    ],
-    "valid": [
-        Valid("upper case", _quiz("B", "B", "C")),
-        Valid("with spaces", _quiz(" b", "b ", " c ")),
-    ],
-}
+EXERCISES["quiz"] = quiz(('b', 'b', 'c'), [
+    ('q1 wrong', ('a', 'b', 'c')),
+    ('q2 forward difference', ('b', 'a', 'c')),
+    ('q3 multiplied paths', ('b', 'b', 'a')),
+    ('q3 magnitudes added', ('b', 'b', 'b')),
+])

@@ -1,5 +1,5 @@
 """Known-wrong and valid answers for notebook 02-single-neuron."""
-from tests.mutants.catalogue import Mutant, Valid
+from tests.mutants.catalogue import Mutant, Valid, quiz
 
 
 def _losses(L="(y - y_hat) ** 2", d="-2 * (y - y_hat)", hL="0.5 * (y - y_hat) ** 2", hd="-(y - y_hat)"):
@@ -62,9 +62,6 @@ def _loop(i, line):
     body[i] = line
     return _epoch(body)
 
-
-def _quiz(q1, q2, q3):
-    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
 
 
 EXERCISES = {
@@ -204,18 +201,10 @@ EXERCISES = {
                                         "    w, b = sgd_update(w, dL_dw, lr), sgd_update(b, dL_db, lr)", "    start += batch_size"])),
         ],
     },
-    "quiz": {
-        "mutants": [
-            Mutant("q1 twice", _quiz("c", "b", "a")),
-            Mutant("q1 same", _quiz("a", "b", "a")),
-            Mutant("q2 a, not a(1 - a)", _quiz("b", "a", "a")),
-            Mutant("q3 same", _quiz("b", "b", "b")),
-            Mutant("unanswered", _quiz("", "", ""), "one letter"),
-            Mutant("answers as numbers", "q1, q2, q3 = 2, 2, 1\n", "one letter"),
-        ],
-        "valid": [
-            Valid("upper case", _quiz("B", "B", "A")),
-            Valid("with spaces", _quiz(" b", "b ", " a ")),
-        ],
-    },
+    "quiz": quiz(('b', 'b', 'a'), [
+        ('q1 twice', ('c', 'b', 'a')),
+        ('q1 same', ('a', 'b', 'a')),
+        ('q2 a, not a(1 - a)', ('b', 'a', 'a')),
+        ('q3 same', ('b', 'b', 'b')),
+    ]),
 }

@@ -3,7 +3,7 @@
 Each variant redefines one op and attaches it to the shared Value class, as the
 solution cell does; the real solution cell runs after the variants and restores it.
 """
-from tests.mutants.catalogue import Mutant, Valid
+from tests.mutants.catalogue import Mutant, Valid, quiz
 
 
 def _binary(op, sym, body):
@@ -114,9 +114,6 @@ def _nsd(neg=("self.grad += -1.0 * out.grad",), sub=("self.grad += out.grad", "o
             + op("__truediv__", 'Value(self.data / other.data, (self, other), "/")', div)
             + "Value.__neg__, Value.__sub__, Value.__truediv__ = __neg__, __sub__, __truediv__\n")
 
-
-def _quiz(q1, q2, q3):
-    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
 
 
 EXERCISES = {
@@ -255,18 +252,10 @@ EXERCISES = {
             Valid("float gate", _relu(grad="self.grad += float(self.data > 0) * out.grad")),
         ],
     },
-    "quiz": {
-        "mutants": [
-            Mutant("q1 right value", _quiz("a", "a", "c")),
-            Mutant("q1 twice", _quiz("c", "a", "c")),
-            Mutant("q2 only slower", _quiz("b", "b", "c")),
-            Mutant("q3 unchanged", _quiz("b", "a", "a")),
-            Mutant("unanswered", _quiz("", "", ""), "one letter"),
-            Mutant("answers as numbers", "q1, q2, q3 = 2, 1, 3\n", "one letter"),
-        ],
-        "valid": [
-            Valid("upper case", _quiz("B", "A", "C")),
-            Valid("with spaces", _quiz(" b", "a ", " c ")),
-        ],
-    },
+    "quiz": quiz(('b', 'a', 'c'), [
+        ('q1 right value', ('a', 'a', 'c')),
+        ('q1 twice', ('c', 'a', 'c')),
+        ('q2 only slower', ('b', 'b', 'c')),
+        ('q3 unchanged', ('b', 'a', 'a')),
+    ]),
 }

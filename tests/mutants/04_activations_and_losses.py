@@ -1,5 +1,5 @@
 """Known-wrong and valid answers for notebook 04-activations-and-losses."""
-from tests.mutants.catalogue import Mutant, Valid
+from tests.mutants.catalogue import Mutant, Valid, quiz
 
 
 def _sigmoid(forward, prime="a = sigmoid(z)\nreturn a * (1 - a)"):
@@ -41,9 +41,6 @@ def _ce_grad(expr):
 def _mse(expr):
     return f"def mse_grad(Y_hat, Y):\n    m = Y_hat.shape[0]\n    dL_dY_hat = {expr}\n    return dL_dY_hat\n"
 
-
-def _quiz(q1, q2, q3):
-    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
 
 
 EXERCISES = {
@@ -171,17 +168,10 @@ EXERCISES = {
             Valid("in place", _mse("Y_hat - Y\n    dL_dY_hat *= 2 / m")),
         ],
     },
-    "quiz": {
-        "mutants": [
-            Mutant("q1 multiplied", _quiz("a", "b", "a")),
-            Mutant("q2 more accurate", _quiz("b", "a", "a")),
-            Mutant("q3 sign", _quiz("b", "b", "b")),
-            Mutant("q3 probabilities", _quiz("b", "b", "c")),
-            Mutant("unanswered", _quiz("", "", ""), "one letter"),
-        ],
-        "valid": [
-            Valid("upper case", _quiz("B", "B", "A")),
-            Valid("spaces", _quiz(" b", "b ", " a ")),
-        ],
-    },
+    "quiz": quiz(('b', 'b', 'a'), [
+        ('q1 multiplied', ('a', 'b', 'a')),
+        ('q2 more accurate', ('b', 'a', 'a')),
+        ('q3 sign', ('b', 'b', 'b')),
+        ('q3 probabilities', ('b', 'b', 'c')),
+    ]),
 }

@@ -7,7 +7,7 @@ with only its solution region(s) replaced: the classes stay exactly as shipped.
 import json
 import re
 
-from tests.mutants.catalogue import Mutant, Valid
+from tests.mutants.catalogue import Mutant, Valid, quiz
 from tests.mutants.harness import ROOT
 
 SOURCE = ROOT / "source" / "05-mlp-backprop" / "05-mlp-backprop.ipynb"
@@ -59,9 +59,6 @@ def _ce(old, new):
 def _mlp(forward=None, backward=None, params=None, grads=None):
     return variant("mlp", forward, backward, params, grads)
 
-
-def _quiz(q1, q2, q3):
-    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
 
 
 EXERCISES = {
@@ -169,17 +166,10 @@ EXERCISES = {
                 grads="for layer in self.layers:\n    if isinstance(layer, Linear):\n        yield from (layer.dL_dW, layer.dL_db)")),
         ],
     },
-    "quiz": {
-        "mutants": [
-            Mutant("q1 the shape of Z", _quiz("a", "a", "b")),
-            Mutant("q1 transposed", _quiz("c", "a", "b")),
-            Mutant("q2 because of the mean", _quiz("b", "b", "b")),
-            Mutant("q3 order does not matter", _quiz("b", "a", "c")),
-            Mutant("unanswered", _quiz("", "", ""), "one letter"),
-        ],
-        "valid": [
-            Valid("upper case", _quiz("B", "A", "B")),
-            Valid("spaces", _quiz(" b", "a ", " b ")),
-        ],
-    },
+    "quiz": quiz(('b', 'a', 'b'), [
+        ('q1 the shape of Z', ('a', 'a', 'b')),
+        ('q1 transposed', ('c', 'a', 'b')),
+        ('q2 because of the mean', ('b', 'b', 'b')),
+        ('q3 order does not matter', ('b', 'a', 'c')),
+    ]),
 }

@@ -1,5 +1,5 @@
 """Known-wrong and valid answers for notebook 06-training-dynamics."""
-from tests.mutants.catalogue import Mutant, Valid
+from tests.mutants.catalogue import Mutant, Valid, quiz
 
 
 def _lines(body, indent="    "):
@@ -271,24 +271,13 @@ BATCHNORM = {
 }
 
 
-def _quiz(q1, q2, q3):
-    return f"q1 = {q1!r}\nq2 = {q2!r}\nq3 = {q3!r}\n"
 
-
-QUIZ = {
-    "mutants": [
-        Mutant("q1: t starts at 0", _quiz("a", "a", "c")),
-        Mutant("q2: without the 1/2", _quiz("b", "b", "c")),
-        Mutant("q3: old-style dropout scales at eval", _quiz("b", "a", "a")),
-        Mutant("q3: reuses the mask at eval", _quiz("b", "a", "b")),
-        Mutant("unanswered", _quiz("", "", ""), "one letter"),
-        Mutant("answers as numbers", "q1, q2, q3 = 2, 1, 3\n", "one letter"),
-    ],
-    "valid": [
-        Valid("upper case", _quiz("B", "A", "C")),
-        Valid("with spaces", _quiz(" b", "a ", " c ")),
-    ],
-}
+QUIZ = quiz(('b', 'a', 'c'), [
+    ('q1: t starts at 0', ('a', 'a', 'c')),
+    ('q2: without the 1/2', ('b', 'b', 'c')),
+    ('q3: old-style dropout scales at eval', ('b', 'a', 'a')),
+    ('q3: reuses the mask at eval', ('b', 'a', 'b')),
+])
 
 EXERCISES = {
     "minibatches": MINIBATCHES,
