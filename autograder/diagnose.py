@@ -135,7 +135,8 @@ def _likely_cause(got, expected, wrong, *, tol, m=None, hidden=False):
     flipped = wrong & (np.abs(got + expected) <= tol * np.maximum(np.abs(expected), 1e-12) * 4)
     if flipped.sum() == wrong.sum():
         if flipped.all():
-            return "Every entry has the opposite sign: check the sign of the error term (y_hat - y, not y - y_hat)."
+            who = "It has" if got.size == 1 else "Every entry has"
+            return f"{who} the opposite sign: check the sign of the error term (y_hat - y, not y - y_hat)."
         return f"{int(flipped.sum())} of these entries have the opposite sign: check the sign in those terms."
     ratio = _constant_ratio(got, expected, tol)
     if ratio is None:
