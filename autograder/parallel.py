@@ -3,6 +3,7 @@
 run_job is a pure function of plain data, so both ways run exactly the same code.
 """
 import base64
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .sandbox import Limits
@@ -38,7 +39,9 @@ def run_all(jobs, options):
     limits = limits_of(options)
     if options.get("scheduler"):
         return _on_dask(jobs, limits, options)
-    with ProcessPoolExecutor(max_workers=max(1, options.get("jobs") or 1)) as pool:
+    context = multiprocessing.get_context("forkserver")   # see autograder/worker.py for why not fork
+    context.set_forkserver_preload(["autograder.worker"])
+    with ProcessPoolExecutor(max_workers=max(1, options.get("jobs") or 1), mp_context=context) as pool:
         futures = {pool.submit(run_job, job, limits): key for key, job in jobs.items()}
         return _collect(futures, as_completed(futures), options)
 
