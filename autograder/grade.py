@@ -42,8 +42,12 @@ class Batch:
 
 
 def start_imports(batch):
-    """Import nbgrader's gradebook API in the background: it takes most of a second, and the kernels
-    run meanwhile. The gradebook step imports it again, waiting for this import if it is unfinished."""
+    """Start the workers' forkserver, and import nbgrader's gradebook API in the background: each takes
+    most of a second, and both overlap the planning (and the kernels). The gradebook step imports the
+    API again, waiting for this import if it is unfinished."""
+    if not batch.options.get("scheduler"):
+        from .parallel import start_workers
+        start_workers()
     if batch.options.get("gradebook", True):
         threading.Thread(target=importlib.import_module, args=("nbgrader.api",), daemon=True).start()
 
@@ -158,10 +162,15 @@ def main(args):
     # jsonschema (under nbformat) parses an IRI grammar at import when rfc3987_syntax is installed: a
     # second of start-up for a format that notebooks never use. The CLI process (and its workers) skip it.
     sys.modules.setdefault("rfc3987_syntax", None)
-    results = grade(args.assignment, root=args.root, jobs=args.jobs, scheduler=args.scheduler,
-                    cell_timeout=args.cell_timeout, total_timeout=args.total_timeout,
-                    memory=int(args.memory * 1024 ** 3), report_dir=args.report_dir,
-                    gradebook=not args.no_gradebook, progress=True)
+    from .plan import SourceError
+    try:
+        results = grade(args.assignment, root=args.root, jobs=args.jobs, scheduler=args.scheduler,
+                        cell_timeout=args.cell_timeout, total_timeout=args.total_timeout,
+                        memory=int(args.memory * 1024 ** 3), report_dir=args.report_dir,
+                        gradebook=not args.no_gradebook, progress=True)
+    except (SourceError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     print(table(results) if results else f"no submissions: submitted/*/{args.assignment}/ is empty")
     return 0 if all(r.status == "graded" for r in results) else 1
 

@@ -34,13 +34,22 @@ def limits_of(options):
     return Limits(**{k: options[k] for k in keys if options.get(k) is not None})
 
 
+def start_workers():
+    """Start the forkserver that workers fork from (see autograder/worker.py for why not from here).
+    Called early, it loads nbclient in its own process while this one prepares the jobs."""
+    from multiprocessing import forkserver
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder.worker"])
+    forkserver.ensure_running()
+    return context
+
+
 def run_all(jobs, options):
     """{key: run} for every job in jobs, with a tqdm bar."""
     limits = limits_of(options)
     if options.get("scheduler"):
         return _on_dask(jobs, limits, options)
-    context = multiprocessing.get_context("forkserver")   # see autograder/worker.py for why not fork
-    context.set_forkserver_preload(["autograder.worker"])
+    context = start_workers()
     with ProcessPoolExecutor(max_workers=max(1, options.get("jobs") or 1), mp_context=context) as pool:
         futures = {pool.submit(run_job, job, limits): key for key, job in jobs.items()}
         return _collect(futures, as_completed(futures), options)

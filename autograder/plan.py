@@ -14,6 +14,10 @@ from .restore import Unusable, locate, read, restore, graded_cells
 from .verdict import Item, judge
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "autograder" / "trusted"
+class SourceError(Exception):
+    """source/ cannot be graded against: its own tests fail, or it did not run."""
+
+
 SEVERITY = ("crashed", "memory", "timeout")   # the first fault of these kinds names the status
 
 
@@ -95,5 +99,5 @@ def check_trusted(name, run):
               if cell["error"]]
     problems = [reason for _, reason in run["faults"]] + broken
     if problems:
-        raise RuntimeError(f"source/{name} does not pass its own tests, so nothing can be graded against it:\n  "
+        raise SourceError(f"source/{name} does not pass its own tests, so nothing can be graded against it:\n  "
                            + "\n  ".join(problems))
