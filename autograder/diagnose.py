@@ -124,7 +124,7 @@ def _wrong_values(name, got, expected, *, tol, m=None, hidden=False):
     if hidden:
         return f"{head} on an input the visible tests do not use: try other shapes and values yourself."
     if n == 1:
-        return f"{head}: expected {float(expected):.6g}, got {float(got):.6g}."
+        return f"{head}: expected {expected.item():.6g}, got {got.item():.6g}."
     return f"{head} (largest relative error {worst:.2g}).{_worst_entries(got, expected, err)}"
 
 

@@ -50,7 +50,7 @@ def student_job(folder, name, source_nb, names, files):
 
 def result_of(student, name, source_nb, job, run, trusted):
     """The Result of one pair: every item judged against the trusted run, and one status."""
-    from .grade import Result
+    from .grader import Result
     tests = graded_cells(source_nb)
     max_score = sum(t.points for t in tests)
     if job.get("nb") is None:

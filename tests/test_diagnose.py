@@ -144,3 +144,9 @@ def test_records_roundtrip_values_exactly(value):
 
 def test_records_describe_other_objects_by_type():
     assert "a dict" in diagnose("x", decode(encode({"a": 1})), 1.0, tol=VALUE_TOL)
+
+
+def test_one_element_array_names_both_values():
+    message = diagnose("dL_db", np.array([0.5]), np.array([0.25]), tol=VALUE_TOL)
+    assert "expected 0.25, got 0.5" in message or "twice too large" in message
+    assert "expected 0.3, got 0.7" in diagnose("L", np.array([0.7]), np.array([0.3]), tol=VALUE_TOL)

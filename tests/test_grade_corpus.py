@@ -15,7 +15,7 @@ import pytest
 
 import autograder
 from autograder.cli import main as cli_main
-from autograder.grade import STATUSES
+from autograder.grader import STATUSES
 from autograder.hidden import hidden_regions
 from autograder.report import table
 from autograder.restore import graded_cells
