@@ -26,6 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.mutants.harness import catalogue  # noqa: E402 - the repo root must be on the path first
 
+# nbgrader runs `alembic` and `jupyter` from PATH: take them from this interpreter's environment,
+# even when the script is started as .venv/bin/python without activating the venv.
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
 
 def meta(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
