@@ -7,6 +7,7 @@ notebook's solution cells, as the learner wrote them, and run inside
 instead of failing.
 """
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +16,11 @@ STUB = "raise NotImplementedError"
 
 
 def load_cells(notebook_path, grade_ids):
-    """Exec the solution cells grade_ids of the notebook at notebook_path; return their namespace.
+    """Exec the cells grade_ids of the notebook at notebook_path; return their namespace.
 
     The path is relative to the working directory, which in Jupyter is the
     current notebook's folder. Cells run in notebook order, in a fresh
-    namespace that holds only np.
+    namespace that holds only np and math.
 
     >>> ns = load_cells("../05-mlp-backprop/05-mlp-backprop.ipynb", ["linear"])
     >>> layer = ns["Linear"](3, 2, np.random.default_rng(0))
@@ -27,25 +28,24 @@ def load_cells(notebook_path, grade_ids):
     path = Path(notebook_path)
     if not path.is_file():
         _unfinished(path, f"{path} is not there, and this cell runs your code from it")
-    cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if _solution_id(c) in grade_ids]
-    missing = set(grade_ids) - {_solution_id(c) for c in cells}
+    cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if _grade_id(c) in grade_ids]
+    missing = set(grade_ids) - {_grade_id(c) for c in cells}
     if missing:
         _unfinished(path, f"it has no exercise {', '.join(sorted(missing))}")
-    namespace = {"np": np, "__name__": f"reuse_{path.stem.replace('-', '_')}"}
+    namespace = {"np": np, "math": math, "__name__": f"reuse_{path.stem.replace('-', '_')}"}
     for cell in cells:
         source = "".join(cell["source"])
         if STUB in source:
-            _unfinished(path, f"exercise {_solution_id(cell)!r} still raises NotImplementedError")
+            _unfinished(path, f"exercise {_grade_id(cell)!r} still raises NotImplementedError")
         try:
-            exec(compile(source, f"<{path.name}:{_solution_id(cell)}>", "exec"), namespace)  # noqa: S102
+            exec(compile(source, f"<{path.name}:{_grade_id(cell)}>", "exec"), namespace)  # noqa: S102
         except NotImplementedError:
-            _unfinished(path, f"exercise {_solution_id(cell)!r} still raises NotImplementedError")
+            _unfinished(path, f"exercise {_grade_id(cell)!r} still raises NotImplementedError")
     return namespace
 
 
-def _solution_id(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta.get("grade_id") if meta.get("solution") else None
+def _grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 def _unfinished(path, why):

@@ -13,7 +13,6 @@ example:
 """
 import argparse
 import gc
-import json
 import math
 import random
 import sys
@@ -30,18 +29,8 @@ ENGINE_CELLS = ("value-class", "value_add", "value_mul", "backward", "zero_grad"
 
 def load_engine(path=NOTEBOOK):
     """The Value class defined by the notebook's engine cells, executed in notebook order."""
-    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    namespace = {"math": math, "np": np, "__name__": "engine_from_notebook"}
-    found = []
-    for cell in cells:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if gid in ENGINE_CELLS:
-            exec(compile("".join(cell["source"]), f"<{Path(path).name}:{gid}>", "exec"), namespace)  # noqa: S102
-            found.append(gid)
-    missing = set(ENGINE_CELLS) - set(found)
-    if missing:
-        raise SystemExit(f"{path} has no cell(s) {sorted(missing)}")
-    return namespace["Value"]
+    from autograder.reuse import load_cells
+    return load_cells(path, ENGINE_CELLS)["Value"]
 
 
 def two_moons(m, seed=0):

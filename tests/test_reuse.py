@@ -1,4 +1,4 @@
-"""load_cells runs an earlier notebook's solution cells, and explains when it cannot."""
+"""load_cells runs the cells it is asked for from an earlier notebook, and explains when it cannot."""
 import nbformat
 import pytest
 
@@ -21,7 +21,7 @@ def _notebook(folder, cells):
     return path
 
 
-def test_runs_the_solution_cells_only(tmp_path, monkeypatch):
+def test_runs_only_the_cells_asked_for(tmp_path, monkeypatch):
     _notebook(tmp_path / "05-mlp", [("linear", LINEAR, True), ("linear_test", "raise AssertionError", False)])
     (tmp_path / "06-next").mkdir()
     monkeypatch.chdir(tmp_path / "06-next")
