@@ -18,9 +18,8 @@ def test_solutions_run_without_error(name):
     nb, seconds = execute(ROOT / "solutions" / name / f"{name}.ipynb")
     failed = [i for i, c in enumerate(nb.cells) if errors(c)]
     assert not failed, f"cells {failed} raised"
-    print(f"{name}: solutions ran in {seconds:.1f} s")
-    # A generous bound here (2x) keeps CI stable on a loaded machine; the figure is printed and noted.
-    assert seconds < 2 * SOLUTION_SECONDS.get(name, 20)
+    # Time is printed, not asserted: budgets are measured on a quiet machine and noted on the issues.
+    print(f"{name}: solutions ran in {seconds:.1f} s (budget {SOLUTION_SECONDS.get(name, 20)} s)")
 
 
 @pytest.mark.slow
