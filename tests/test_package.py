@@ -1,4 +1,5 @@
 """The installed package: numpy is its only import-time need, and it holds no solutions or hidden values."""
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,8 +21,13 @@ def test_import_needs_only_numpy():
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)], check=True)
+    # Build from a copy: setuptools writes build/ into the source tree, and two xdist workers building
+    # in the same tree at once break each other's build.
+    src, out = tmp_path_factory.mktemp("src"), tmp_path_factory.mktemp("wheel")
+    shutil.copytree(ROOT / "autograder", src / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, src / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)], check=True)
     (path,) = out.glob("backprop_autograder-*.whl")
     with zipfile.ZipFile(path) as zf:
         return {name: zf.read(name).decode("utf-8", "replace") for name in zf.namelist()}
