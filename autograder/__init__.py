@@ -24,8 +24,8 @@ def check(path, timeout=120):
 
 
 def grade(assignment, root=".", **options):
-    """Grade nbgrader submissions in a sandbox; see autograder.grader.grade."""
-    from .grader import grade as _grade
+    """Grade nbgrader submissions in a sandbox; see autograder.grading.pipeline.grade."""
+    from .grading.pipeline import grade as _grade
     return _grade(assignment, root=root, **options)
 
 

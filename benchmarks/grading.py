@@ -121,7 +121,7 @@ def differences(theirs, ours):
 
 def kernel_seconds(course, name):
     """The time one submission's notebook takes in its sandbox alone: the part of a run that is not start-up."""
-    from autograder import sandbox
+    from autograder.grading import sandbox
     path = course / "submitted" / "student00" / name / f"{name}.ipynb"
     start = time.perf_counter()
     sandbox.run(nbformat.read(path, as_version=4), path.name)

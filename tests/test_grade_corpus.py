@@ -15,10 +15,10 @@ import pytest
 
 import autograder
 from autograder.cli import main as cli_main
-from autograder.grader import STATUSES
+from autograder.grading.result import STATUSES
 from autograder.hidden import hidden_regions
-from autograder.report import table
-from autograder.restore import graded_cells
+from autograder.grading.report import table
+from autograder.grading.restore import graded_cells
 from tests.submissions import corpus
 from tests.submissions.course import make_course, submit_corpus
 

@@ -35,11 +35,11 @@ def limits_of(options):
 
 
 def start_workers():
-    """Start the forkserver that workers fork from (see autograder/worker.py for why not from here).
+    """Start the forkserver that workers fork from (see autograder/grading/worker.py for why not from here).
     Called early, it loads nbclient in its own process while this one prepares the jobs."""
     from multiprocessing import forkserver
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["autograder.worker"])
+    context.set_forkserver_preload(["autograder.grading.worker"])
     forkserver.ensure_running()
     return context
 

@@ -93,7 +93,7 @@ def _norm(source):
 
 def _released(source):
     """A test cell as the learner received it (hidden tests cleared), or as in source/."""
-    from .hidden import strip_hidden
+    from ..hidden import strip_hidden
     return {_norm(source), _norm(strip_hidden(source))}
 
 

@@ -50,7 +50,7 @@ def student_job(folder, name, source_nb, names, files):
 
 def result_of(student, name, source_nb, job, run, trusted):
     """The Result of one pair: every item judged against the trusted run, and one status."""
-    from .grader import Result
+    from .result import Result
     tests = graded_cells(source_nb)
     max_score = sum(t.points for t in tests)
     if job.get("nb") is None:
@@ -75,7 +75,7 @@ def _status(faults, items):
 
 def _key(nb, files):
     """The trusted run depends on the notebook, its data files, and the code of the checks."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     code = "".join((package / f).read_text() for f in ("checks.py", "records.py", "gradcheck.py", "diagnose.py"))
     text = json.dumps([nb, files], sort_keys=True) + code
     return hashlib.sha256(text.encode()).hexdigest()[:24]

@@ -12,8 +12,8 @@ grader refutes, was changed while it ran: tampered.
 """
 from dataclasses import dataclass
 
-from .diagnose import diagnose
-from .records import MIME, decode
+from ..diagnose import diagnose
+from ..records import MIME, decode
 
 
 @dataclass

@@ -12,20 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-STATUSES = ("graded", "timeout", "memory", "crashed", "invalid notebook", "missing notebook", "tampered")
-TRUSTED = "(source)"   # the student name under which the trusted run of source/ travels
-
-
-@dataclass
-class Result:
-    """The grade of one (student, notebook) pair."""
-    student: str
-    notebook: str
-    status: str
-    reason: str
-    score: float
-    max_score: float
-    items: list = field(default_factory=list)
+from .result import STATUSES, TRUSTED, Result  # noqa: F401 - part of the API
 
 
 @dataclass

@@ -1,0 +1,17 @@
+"""`autograder grade`: everything that decides a grade, outside the student's sandbox.
+
+The trust boundary in one picture:
+
+    grader process (trusted)                       sandbox (untrusted: the student's kernel)
+    pipeline   the steps, in order                 kernel_side   records (name, got); nothing else
+    plan       what each pair runs                 + the student's cells, and the test cells with
+    restore    put source/'s cells back              every expected value cut out (rewrite)
+    rewrite    test cells without expected values
+    sandbox    bwrap, uid nobody, no capabilities
+    parallel   --jobs workers or a dask cluster
+    verdict    compare got with the trusted run's expected values
+    gradebook, report, feedback   the writers
+
+Only kernel_side.py is imported inside the sandbox. Every other module here runs in
+the grader's own process, and nothing that the verdict relies on is visible to the kernel.
+"""

@@ -1,0 +1,17 @@
+"""What grading one (student, notebook) pair produces: plain data, shared by every step."""
+from dataclasses import dataclass, field
+
+STATUSES = ("graded", "timeout", "memory", "crashed", "invalid notebook", "missing notebook", "tampered")
+TRUSTED = "(source)"   # the student name under which the trusted run of source/ travels
+
+
+@dataclass
+class Result:
+    """The grade of one (student, notebook) pair."""
+    student: str
+    notebook: str
+    status: str
+    reason: str
+    score: float
+    max_score: float
+    items: list = field(default_factory=list)
