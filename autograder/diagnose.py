@@ -59,7 +59,8 @@ def _as_numeric(value):
 
 
 def _bad_dtype(name, got, expected, **_):
-    if got.dtype.kind in "biu" and not np.all(expected == np.round(expected)):
+    # bool is not here: True/False are the exact values 1 and 0 (relu_prime as z > 0), nothing is truncated
+    if got.dtype.kind in "iu" and not np.all(expected == np.round(expected)):
         return (f"{name} has integer dtype {got.dtype}, which truncates fractions: "
                 "create it as floats (np.zeros(..., dtype=float), or 0.0 rather than 0).")
     return None

@@ -1,6 +1,10 @@
-"""Run the learner's own code from an earlier notebook, for a later notebook's demos.
+"""Run the learner's own code where a later cell builds on it.
 
-Graded exercises never depend on another notebook (each is graded alone, in a
+builds_on: a test whose exercise calls an earlier function of the learner's
+says so when that function is wrong ("your sigmoid (failing above) is used
+here"), instead of blaming the exercise it tests.
+
+load_cells: an earlier notebook's code, for a later notebook's demos. Graded exercises never depend on another notebook (each is graded alone, in a
 sandbox that holds only that notebook). Demos may: they load the earlier
 notebook's solution cells, as the learner wrote them, and run inside
 `with uses_your_code():`, so a missing or unfinished notebook is explained
@@ -13,6 +17,47 @@ from pathlib import Path
 import numpy as np
 
 STUB = "raise NotImplementedError"
+AGREE = 1e-6   # a learner's function this close to the test's own reference is taken as right
+
+
+class builds_on:  # noqa: N801 - used as `with builds_on(...):`, like a statement
+    """Inside a test cell: if the body fails while the learner's function `name` is wrong, say so.
+
+    `got` is a callable that runs the learner's function, `expected` the test's own
+    value for it. The failure itself is kept (same exception, same check); only its
+    message gains one line, so the learner fixes the cause first.
+
+    >>> with builds_on("sigmoid", lambda: sigmoid(z.copy()), sigmoid_ref(z)):
+    ...     check_close("tanh(z)", tanh(z.copy()), np.tanh(z))
+    """
+
+    def __init__(self, name, got, expected):
+        self.name, self.why = name, _disagrees(got, expected)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is not None and self.why and issubclass(kind, Exception):
+            first = str(value.args[0]) if value.args else ""
+            note = f"Your {self.name} ({self.why}) is used here: fix it first."
+            value.args = (f"{first}\n  {note}" if first else note, *value.args[1:])
+        return False
+
+
+def _disagrees(got, expected):
+    """None if got() matches expected, else why not ("failing above", "not finished yet")."""
+    try:
+        value = np.asarray(got(), dtype=np.float64)
+    except NotImplementedError:
+        return "not finished yet"
+    except Exception:  # noqa: BLE001 - any error of the learner's function means it is wrong
+        return "failing above"
+    expected = np.asarray(expected, dtype=np.float64)
+    if value.shape != expected.shape or not np.all(np.isfinite(value)):
+        return "failing above"
+    scale = np.maximum(np.abs(value) + np.abs(expected), 1e-8)
+    return None if np.max(np.abs(value - expected) / scale, initial=0.0) < AGREE else "failing above"
 
 
 def load_cells(notebook_path, grade_ids):

@@ -46,6 +46,10 @@ def test_integer_dtype_truncates():
     assert "integer dtype" in say(np.zeros((4, 3), dtype=int))
 
 
+def test_bool_array_is_exact_not_truncated():
+    assert diagnose("dL_dz", np.array([True, False]), np.array([1.0, 0.0]), tol=1e-9) is None
+
+
 def test_transpose_is_named_with_both_shapes():
     message = say(G.T, like="W")
     assert "shape (3, 4), but W is (4, 3)" in message and "transposed" in message

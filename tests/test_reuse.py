@@ -1,5 +1,6 @@
 """load_cells runs the cells it is asked for from an earlier notebook, and explains when it cannot."""
 import nbformat
+import numpy as np
 import pytest
 
 from autograder import uses_your_code
@@ -41,3 +42,28 @@ def test_explains_what_to_finish(tmp_path, capsys, case):
     with uses_your_code():   # a demo cell prints the explanation instead of failing
         load_cells(target, ids)
     assert capsys.readouterr().out.count("finish notebook") == 1   # said once, by uses_your_code
+
+
+def _tanh_check(sigmoid):
+    from autograder import check_close
+    from autograder.reuse import builds_on
+    z = np.array([-1.0, 0.5])
+    with builds_on("sigmoid", lambda: sigmoid(z.copy()), 1 / (1 + np.exp(-z))):
+        check_close("tanh(z)", 2 * sigmoid(2 * z) - 1, np.tanh(z))
+
+
+def test_builds_on_names_the_failing_function_it_uses():
+    with pytest.raises(AssertionError, match=r"(?s)tanh\(z\) is wrong.*Your sigmoid \(failing above\) is used here"):
+        _tanh_check(lambda z: 1 / (1 + np.exp(z)))
+
+
+def test_builds_on_names_an_unfinished_function():
+    def stub(z):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedError, match=r"Your sigmoid \(not finished yet\) is used here"):
+        _tanh_check(stub)
+
+
+def test_builds_on_stays_silent_when_the_function_is_right(capsys):
+    _tanh_check(lambda z: 1 / (1 + np.exp(-z)))
+    assert "ok: tanh(z)" in capsys.readouterr().out

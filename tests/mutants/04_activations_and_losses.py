@@ -80,7 +80,6 @@ EXERCISES = {
     "relu": {
         "mutants": [
             Mutant("relu_prime returns relu(z)", _relu(prime="np.maximum(z, 0.0)")),
-            Mutant("relu_prime returns a boolean array", _relu(prime="z > 0"), "integer"),
             Mutant("relu = |z|", _relu(relu="np.abs(z)")),
             Mutant("leaky derivative forgets alpha", _relu(leaky_prime="(z > 0).astype(float)")),
             Mutant("leaky derivative alpha * z", _relu(leaky_prime="np.where(z > 0, 1.0, alpha * z)")),
@@ -90,6 +89,7 @@ EXERCISES = {
         ],
         "valid": [
             Valid("z >= 0 at the kink, np.heaviside", _relu(prime="np.heaviside(z, 1.0)")),
+            Valid("a boolean array (exact 0 and 1)", _relu(prime="z > 0")),
             Valid("masks and max", _relu(relu="z * (z > 0)", leaky="np.maximum(z, alpha * z)",
                                          leaky_prime="alpha + (1 - alpha) * (z > 0)")),
             Valid("np.clip", _relu(relu="np.clip(z, 0, None)", leaky_prime="np.where(z > 0, 1, alpha).astype(float)")),
