@@ -35,9 +35,16 @@ def graded(request, tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("course"), [name])
     submit_corpus(course, name)
     results = autograder.grade(name, root=course, **OPTIONS)
+    assert not planted(), "a submission changed the grader's own files"
     source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
     print(f"\n{table(results)}")
     return name, course, source, {r.student: r for r in results}
+
+
+def planted():
+    """Files of the grader's package that hold the remount attack's backdoor line."""
+    from pathlib import Path
+    return [p for p in Path(autograder.__file__).parent.rglob("*.py") if "# backdoor" in p.read_text()]
 
 
 def _cases():
@@ -93,3 +100,14 @@ def test_rerun_from_the_cli_writes_identical_reports(graded):
     assert [(course / "reports" / name / f).read_bytes() for f in ("grades.csv", "grades.json")] == first
     rows = list(csv.DictReader(io.StringIO(first[0].decode())))
     assert [r["student"] for r in rows] == sorted(results)
+
+
+def test_no_test_code_reaches_feedback_or_reports(graded):
+    """A learner's exception that quotes the running test cell (hidden part included) is not shown."""
+    name, course, source, results = graded
+    for student, result in results.items():
+        page = (course / "feedback" / student / name / f"{name}.html").read_text()
+        for text in (page, result.reason, *[i.message for i in result.items]):
+            assert "__autograder_record__" not in text and "default_rng" not in text, student
+    leak = results["attack-leak-test-source"]
+    assert any("quotes the test cell" in i.message for i in leak.items), leak.items

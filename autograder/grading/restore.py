@@ -4,13 +4,10 @@ The learner's copy is untrusted: a test cell may have been edited, deleted,
 or the notebook renamed. The graded cells of source/ are the truth; every
 repair is returned as a note, so that the report says what happened.
 """
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-
-class Unusable(Exception):
-    """The submission cannot be graded; args are (status, reason)."""
+from .intake import Unusable, read_notebook
 
 
 @dataclass(frozen=True)
@@ -36,16 +33,9 @@ def _grade_ids(nb):
 
 
 def read(path):
-    """The notebook at path, or Unusable('invalid notebook', why)."""
-    import nbformat
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
-    if not text.strip():
-        raise Unusable("invalid notebook", f"{Path(path).name} is empty")
-    try:
-        return nbformat.reads(text, as_version=4)
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError, ValueError, KeyError) as err:
-        raise Unusable("invalid notebook", f"{Path(path).name} is not a valid notebook: "
-                       f"{str(err).splitlines()[0][:120]}") from None
+    """The notebook at path, or Unusable('invalid notebook', why): read by intake.py, which refuses
+    links, FIFOs, devices, oversized files and malformed notebooks."""
+    return read_notebook(path)
 
 
 def locate(folder, name, source_nb, expected_names):
@@ -70,21 +60,48 @@ def _same_exercises(path, source_nb):
     return bool(graded & _grade_ids(nb))
 
 
+SKIP_TAGS = {"skip-execution", "raises-exception"}   # nbclient would skip the cell, or let it fail unseen
+
+
+def _restored(meta):
+    """Locked cells (setup included) and test cells come from source/ whole."""
+    return meta.get("locked") or meta.get("grade")
+
+
 def restore(nb, source_nb):
-    """Overwrite locked and test cells with source/'s, re-insert deleted tests; return the notes."""
+    """Put back source/'s locked and test cells (edited or deleted), clear every output; return the notes."""
     by_id = {nbgrader_meta(c)["grade_id"]: c for c in source_nb.cells if nbgrader_meta(c).get("grade_id")}
     notes, seen = [], set()
     nb.cells = [c for c in nb.cells if not _duplicate(c, seen)]
     for cell in nb.cells:
-        gid = nbgrader_meta(cell).get("grade_id")
-        trusted = by_id.get(gid)
-        if trusted is None or not (nbgrader_meta(trusted).get("locked") or nbgrader_meta(trusted).get("grade")):
+        notes += _clean(cell)
+        trusted = by_id.get(nbgrader_meta(cell).get("grade_id"))
+        if trusted is None or not _restored(nbgrader_meta(trusted)):
             continue
         if nbgrader_meta(trusted).get("grade") and _norm(cell.source) not in _released(trusted.source):
-            notes.append(f"test cell {gid} was edited and has been restored")
+            notes.append(f"test cell {nbgrader_meta(trusted)['grade_id']} was edited and has been restored")
         _copy_cell(cell, trusted)
     notes += _reinsert(nb, source_nb, seen)
-    return notes
+    return _counted(notes)
+
+
+def _counted(notes):
+    """Each note once, in first-seen order, with how many cells it applies to."""
+    counts = {}
+    for note in notes:
+        counts[note] = counts.get(note, 0) + 1
+    return [note if n == 1 else f"{note} ({n} cells)" for note, n in counts.items()]
+
+
+def _clean(cell):
+    """Only what this run makes is judged: no stored outputs, no tag that skips a cell."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    skipped = SKIP_TAGS.intersection(tags) if isinstance(tags, list) else set()
+    if skipped:
+        cell.metadata["tags"] = [t for t in tags if t not in SKIP_TAGS]
+    if cell.get("cell_type") == "code":
+        cell["outputs"], cell["execution_count"] = [], None
+    return [f"tag {t!r} removed from a cell" for t in sorted(skipped)]
 
 
 def _norm(source):
@@ -109,15 +126,18 @@ def _duplicate(cell, seen):
 
 
 def _copy_cell(cell, trusted):
-    cell.cell_type, cell.source = trusted.cell_type, trusted.source
-    cell.metadata["nbgrader"] = dict(nbgrader_meta(trusted))
+    import copy
+    keep_id = cell.get("id")
+    cell.clear()
+    cell.update(copy.deepcopy(trusted))
+    if keep_id:
+        cell["id"] = keep_id
     if cell.cell_type == "code":
-        cell.setdefault("outputs", [])
-        cell.setdefault("execution_count", None)
+        cell["outputs"], cell["execution_count"] = [], None
 
 
 def _reinsert(nb, source_nb, present):
-    """Put each deleted test cell back after the nearest cell that precedes it in source/."""
+    """Put each deleted locked or test cell back after the nearest cell that precedes it in source/."""
     import copy
     notes, anchor = [], None
     for cell in source_nb.cells:
@@ -126,13 +146,14 @@ def _reinsert(nb, source_nb, present):
         if gid in present:
             anchor = gid
             continue
-        if not meta.get("grade") or cell.cell_type != "code":
+        if not gid or not _restored(meta):
             continue
         at = _index_of(nb, anchor) + 1 if anchor else 0
         nb.cells.insert(at, copy.deepcopy(cell))
         present.add(gid)
         anchor = gid
-        notes.append(f"test cell {gid} was deleted and has been restored")
+        kind = "test" if meta.get("grade") else "locked"
+        notes.append(f"{kind} cell {gid} was deleted and has been restored")
     return notes
 
 

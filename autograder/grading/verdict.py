@@ -1,19 +1,21 @@
 """The grader's verdict on one test cell, decided in the grader's own process.
 
-The learner's kernel runs the test cells as nbgrader would (so a failing check
-raises there, as in `nbgrader autograde`), and each check call also displays a
-record of its name and the learner's `got`. The trusted run of source/ gives,
-for the same cell, the expected values and each check's spec. An item passes iff
-its cell raised nothing, made exactly the trusted checks, and every `got` passes
-diagnose() against the trusted expected value, in the grader's own process.
-Patching numpy or the checks inside the kernel cannot make a wrong `got` pass; a
-cell that ran without error but made fewer or other checks, or whose pass the
-grader refutes, was changed while it ran: tampered.
+The student's kernel runs each test cell with its expected values cut out
+(rewrite.py): every check call there only records the learner's value `got`.
+The trusted run of source/ gives, for the same cell, each check's expected
+value and spec. An item passes iff its cell raised nothing, made exactly the
+trusted run's checks in order, and every `got` passes diagnose() against the
+trusted expected value. No expected value ever exists in the student's
+kernel, so no code there can copy one: a record can only carry a value the
+kernel computed. A cell that made fewer, more or other records than its own
+was changed while it ran: tampered.
 """
 from dataclasses import dataclass
 
 from ..diagnose import diagnose
 from ..records import MIME, decode
+
+MAX_ERROR = 300   # characters of a learner's error message shown in a report
 
 
 @dataclass
@@ -31,7 +33,7 @@ def cell_run(cell):
     records, error = [], None
     for out in cell.get("outputs", []):
         if out.get("output_type") == "display_data" and MIME in out.get("data", {}):
-            records.append(dict(out["data"][MIME]))
+            records.append(out["data"][MIME])   # checked by judge(): a kernel may display anything
         elif out.get("output_type") == "error" and error is None:
             error = {"ename": out.get("ename", ""), "evalue": str(out.get("evalue", ""))}
     return {"records": records, "error": error}
@@ -42,15 +44,29 @@ def judge(test, trusted, run):
     if run is None:
         return Item(test.grade_id, test.points, 0.0, "not run: the notebook stopped before this cell")
     got, want = run["records"], trusted["records"]
-    if run["error"] is None and [g.get("name") for g in got] != [w["name"] for w in want]:
-        made = f"{len(got)} of its {len(want)} checks" if len(got) != len(want) else "other checks than its own"
-        return _tampered(test, f"the cell finished without error but made {made}: its code was changed while it ran")
+    forged = _forged(got, want, run["error"])
+    if forged:
+        return _tampered(test, forged)
     failed = next((m for m in map(_diagnosis, got, want) if m), None)
-    if run["error"] is not None:
-        return Item(test.grade_id, test.points, 0.0, failed or _error_text(run["error"], want, len(got)))
     if failed:
-        return _tampered(test, f"the kernel reported a pass that the grader's own check refutes: {failed}")
+        return Item(test.grade_id, test.points, 0.0, failed)
+    if run["error"] is not None:
+        return Item(test.grade_id, test.points, 0.0, _error_text(run["error"], want, len(got), test.source))
     return Item(test.grade_id, test.points, test.points, "passed")
+
+
+def _forged(got, want, error):
+    """Why the cell's records cannot be its own checks, or None."""
+    if not all(isinstance(g, dict) and isinstance(g.get("name"), str) and isinstance(g.get("got"), dict)
+               for g in got):
+        return "the cell reported a check in a form the grader does not write: its code was changed while it ran"
+    names, expected = [g["name"] for g in got], [w["name"] for w in want]
+    if len(got) > len(want) or names != expected[:len(got)]:
+        return "the cell reported other checks than its own: its code was changed while it ran"
+    if error is None and len(got) < len(want):
+        return (f"the cell finished without error but made {len(got)} of its {len(want)} checks: "
+                "its code was changed while it ran")
+    return None
 
 
 def _tampered(test, message):
@@ -72,10 +88,26 @@ def _diagnosis(got, want):
         return f"{want['name']} does not match the expected value ({type(err).__name__} while describing how)"
 
 
-def _error_text(error, want, done):
-    """The learner's own exception; its text is withheld if a hidden check was next."""
+def _error_text(error, want, done, source):
+    """The learner's own exception; its text is withheld if a hidden check was next, or if it quotes
+    a hidden test (code in the kernel can read the cell it runs in)."""
     if error["ename"] == "NotImplementedError":
         return "not attempted: the exercise above still raises NotImplementedError"
     if done < len(want) and want[done].get("hidden"):
         return f"{error['ename']} on an input the visible tests do not use"
-    return f"{error['ename']}: {error['evalue']}".strip().rstrip(":")
+    text = f"{error['ename']}: {error['evalue']}".strip().rstrip(":")
+    if _quotes_test(text, source):
+        return f"{error['ename']} (its message quotes the test cell, so it is not shown)"
+    return text if len(text) <= MAX_ERROR else text[:MAX_ERROR] + " ... (cut)"
+
+
+def _quotes_test(text, source):
+    """True if text holds a line of the test cell, as written or as the kernel ran it."""
+    from .rewrite import kernel_copy
+    try:
+        ran = kernel_copy(source)
+    except SyntaxError:
+        ran = ""
+    lines = {line.strip() for line in (source + "\n" + ran).splitlines()}
+    squeezed = "".join(text.split())
+    return any(len(line) >= 8 and "".join(line.split()) in squeezed for line in lines)

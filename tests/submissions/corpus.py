@@ -5,13 +5,16 @@ of the notebook's items), and a word its reason must contain. Cases are generic:
 "wrong" is the first exercise's first mutant from tests/mutants/, so the same
 corpus works on every notebook that has a catalogue.
 """
+import contextlib
 import copy
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from autograder.records import MIME, encode
 from tests.mutants import harness
 
 CHEATS = Path(__file__).parent / "cheats"
@@ -35,6 +38,7 @@ class Notebook:
     solution: object       # the solutions/ notebook (what a learner who got everything right submits)
     release: object
     wrong_first: str       # a known-wrong version of the first solution cell
+    wrong: dict            # solution grade_id -> a known-wrong version of that cell (from the catalogue)
     course_root: Path      # the real course directory, which cheats try to reach
 
     def copy(self):
@@ -129,6 +133,97 @@ def edited_test(nbk):
     return nb
 
 
+# Two wrong answers can cancel (a flipped error term and a flipped backward), so every function of an all-wrong
+# notebook also scales its result: no test can pass by accident.
+OFF = """
+def _off(value):
+    if isinstance(value, tuple):
+        return tuple(_off(v) for v in value)
+    try:
+        return value * 1.37 + 0.1
+    except TypeError:
+        return value
+for _n in {names!r}:
+    globals()[_n] = (lambda f: lambda *a, **k: _off(f(*a, **k)))(globals()[_n])
+"""
+
+
+def all_wrong(nbk):
+    """Every exercise answered wrongly (a catalogue mutant, or the stub): an honest grade of zero."""
+    nb = nbk.copy()
+    for i, cell in enumerate(nb.cells):
+        if meta(cell).get("solution"):
+            code = nbk.wrong.get(meta(cell)["grade_id"], nbk.release.cells[i].source)
+            names = sorted(set(re.findall(r"^def (\w+)", code, flags=re.M)))
+            cell.source = code + (OFF.format(names=names) if names else "")
+    return nb
+
+
+def defined(cell):
+    return re.findall(r"^def (\w+)", cell.source, flags=re.M)
+
+
+def attack(file):
+    """No right answer anywhere, and a cheat in a cell of its own before the first exercise."""
+    def build(nbk):
+        return with_cell(all_wrong(nbk), index(nbk.solution, "solution"), cheat(file))
+    return build
+
+
+def lookalike(nbk):
+    """The locked setup cell deleted, and look-alike checks defined in its place."""
+    nb = all_wrong(nbk)
+    at = next(i for i, c in enumerate(nb.cells) if meta(c).get("grade_id") == "setup")
+    nb.cells[at] = nbformat.v4.new_code_cell(cheat("lookalike_checks"), id="lookalike")
+    return nb
+
+
+def after_each_solution(file):
+    """After every solution cell, a cheat that rebinds the functions the cell defined."""
+    def build(nbk):
+        nb = all_wrong(nbk)
+        for i in reversed([i for i, c in enumerate(nb.cells) if meta(c).get("solution") and defined(c)]):
+            with_cell(nb, i + 1, cheat(file, names=sorted(set(defined(nb.cells[i])))))
+        return nb
+    return build
+
+
+def read_keys(nbk):
+    nb = all_wrong(nbk)
+    quiz = next(c for c in nb.cells if meta(c).get("grade_id") == "quiz")
+    quiz.source = cheat("read_keys")
+    return nb
+
+
+def skip_execution(nbk):
+    """Every test cell tagged skip-execution, with passing records forged into its stored outputs."""
+    nb = all_wrong(nbk)
+    for cell, records in zip((c for c in nb.cells if meta(c).get("grade")), passing_records(nbk)):
+        cell.metadata["tags"] = ["skip-execution"]
+        cell.outputs = [nbformat.v4.new_output("display_data", data={MIME: r}) for r in records]
+        cell.execution_count = 1
+    return nb
+
+
+def passing_records(nbk):
+    """The records each test cell of the solution displays, with got = expected, made in this process."""
+    import autograder.checks as checks
+    per_cell, found, ns = [], [], {"__name__": "__main__"}
+    saved, checks._publish = checks._publish, lambda spec, got, expected: found.append(
+        dict(spec, got=encode(expected), expected=encode(expected)))
+    try:
+        for cell in nbk.solution.cells:
+            if cell.cell_type == "code" and "self-check" not in cell.metadata.get("tags", []):
+                with contextlib.redirect_stdout(io.StringIO()):
+                    exec(compile(cell.source, "<cell>", "exec"), ns)  # noqa: S102
+                if meta(cell).get("grade"):
+                    per_cell.append(list(found))
+                    found.clear()
+    finally:
+        checks._publish = saved
+    return per_cell
+
+
 CASES = [
     Case("honest-solution", lambda n: n.copy(), "graded", "full"),
     Case("honest-release", lambda n: copy.deepcopy(n.release), "graded", "zero"),
@@ -136,10 +231,18 @@ CASES = [
     Case("patch-allclose", patched("patch_allclose"), "graded", "full-first"),
     Case("patch-testing", patched("patch_testing"), "graded", "full-first"),
     Case("patch-isclose", patched("patch_isclose"), "graded", "full-first"),
-    Case("patch-checks", patched("patch_checks"), "tampered", "full-first", "refutes"),
-    Case("forge-records", patched("forge_records"), "tampered", "full-first",
-         limitation="the expected value exists in the learner's kernel (the test cell computes it there, as "
-                    "nbgrader does), so code that patches autograder.checks can copy it into the record"),
+    Case("patch-checks", patched("patch_checks"), "graded", "full-first"),
+    Case("forge-records", patched("forge_records"), "graded", "full-first"),
+    # Each attack class of issue 12, on a notebook with no right answer at all: each must score zero.
+    Case("attack-rebind-checks", attack("rebind_checks"), "graded", "zero"),
+    Case("attack-lookalike-checks", lookalike, "graded", "zero", "locked cell setup was deleted"),
+    Case("attack-ast-transformer", attack("ast_transformer"), "graded", "zero"),
+    Case("attack-stack-spy", after_each_solution("stack_spy"), "graded", "zero"),
+    Case("attack-display-publisher", attack("display_publisher"), "graded", "zero"),
+    Case("attack-skip-execution", skip_execution, "graded", "zero", "skip-execution"),
+    Case("attack-read-keys", read_keys, "graded", "zero"),
+    Case("attack-leak-test-source", after_each_solution("leak_test_source"), "graded", "zero"),
+    Case("attack-remount-root", attack("remount_root"), "graded", "zero"),
     Case("input-transformer", transformer, "tampered", "zero", "changed while it ran"),
     Case("read-outside", read_outside, "graded", "full-first"),
     Case("write-gradebook", write_gradebook, "graded", "full"),
@@ -163,7 +266,16 @@ def notebook(root, name):
     root = Path(root)
     solution = nbformat.read(root / "solutions" / name / f"{name}.ipynb", as_version=4)
     release = nbformat.read(root / "course" / name / f"{name}.ipynb", as_version=4)
-    return Notebook(name, solution, release, _wrong_first(name, solution, release), root)
+    return Notebook(name, solution, release, _wrong_first(name, solution, release), _wrong_all(name), root)
+
+
+def _wrong_all(name):
+    try:
+        exercises = harness.catalogue(name)
+    except ImportError:
+        return {}
+    return {gid: next((m for m in e["mutants"] if "sign" in m.label), e["mutants"][0]).code
+            for gid, e in exercises.items() if e.get("mutants")}
 
 
 def _wrong_first(name, solution, release):
