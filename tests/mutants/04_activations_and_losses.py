@@ -2,24 +2,24 @@
 from tests.mutants.catalogue import Mutant, Valid, quiz
 
 
-def _sigmoid(forward, prime="a = sigmoid(z)\nreturn a * (1 - a)"):
+def _sigmoid(forward, prime="return a * (1 - a)"):
     indent = lambda body: "".join(f"    {line}\n" for line in body.splitlines())  # noqa: E731
     return ("def sigmoid(z):\n    z = np.asarray(z, dtype=float)\n" + indent(forward)
-            + "\n\ndef sigmoid_prime(z):\n" + indent(prime))
+            + "\n\ndef sigmoid_prime(a):\n" + indent(prime))
 
 
 STABLE = "e = np.exp(-np.abs(z))\nreturn np.where(z >= 0, 1 / (1 + e), e / (1 + e))"
 
 
-def _tanh(forward="return 2 * sigmoid(2 * np.asarray(z, dtype=float)) - 1", prime="a = tanh(z)\nreturn 1 - a ** 2"):
-    return f"def tanh(z):\n    {forward}\n\n\ndef tanh_prime(z):\n" + "".join(f"    {x}\n" for x in prime.splitlines())
+def _tanh(forward="return 2 * sigmoid(2 * np.asarray(z, dtype=float)) - 1", prime="return 1 - a ** 2"):
+    return f"def tanh(z):\n    {forward}\n\n\ndef tanh_prime(a):\n" + "".join(f"    {x}\n" for x in prime.splitlines())
 
 
-def _relu(relu="np.maximum(z, 0.0)", prime="(z > 0).astype(float)", leaky="np.where(z > 0, z, alpha * z)",
-          leaky_prime="np.where(z > 0, 1.0, alpha)"):
-    return (f"def relu(z):\n    return {relu}\n\n\ndef relu_prime(z):\n    return {prime}\n\n\n"
+def _relu(relu="np.maximum(z, 0.0)", prime="(a > 0).astype(float)", leaky="np.where(z > 0, z, alpha * z)",
+          leaky_prime="np.where(a > 0, 1.0, alpha)"):
+    return (f"def relu(z):\n    return {relu}\n\n\ndef relu_prime(a):\n    return {prime}\n\n\n"
             f"def leaky_relu(z, alpha=0.01):\n    return {leaky}\n\n\n"
-            f"def leaky_relu_prime(z, alpha=0.01):\n    return {leaky_prime}\n")
+            f"def leaky_relu_prime(a, alpha=0.01):\n    return {leaky_prime}\n")
 
 
 def _slopes(first, after):
@@ -48,51 +48,55 @@ EXERCISES = {
         "mutants": [
             Mutant("unstable sigmoid 1/(1+exp(-z))", _sigmoid("return 1 / (1 + np.exp(-z))"), "overflow"),
             Mutant("unstable exp(z)/(1+exp(z))", _sigmoid("return np.exp(z) / (1 + np.exp(z))"), "overflow"),
-            Mutant("a instead of z in the derivative", _sigmoid(STABLE, "return z * (1 - z)")),
-            Mutant("derivative with the opposite sign", _sigmoid(STABLE, "a = sigmoid(z)\nreturn a * (a - 1)"), "opposite sign"),
-            Mutant("derivative missing (1 - a)", _sigmoid(STABLE, "return sigmoid(z)")),
+            Mutant("sigmoid applied to a again (the z convention)", _sigmoid(STABLE, "s = sigmoid(a)\nreturn s * (1 - s)"),
+                   "already the output"),
+            Mutant("derivative with the opposite sign", _sigmoid(STABLE, "return a * (a - 1)"), "opposite sign"),
+            Mutant("derivative missing (1 - a)", _sigmoid(STABLE, "return a")),
+            Mutant("derivative 1 - a^2 (tanh's)", _sigmoid(STABLE, "return 1 - a ** 2")),
             Mutant("branches swapped", _sigmoid("e = np.exp(-np.abs(z))\nreturn np.where(z < 0, 1 / (1 + e), e / (1 + e))")),
             Mutant("np.where over two naive branches", _sigmoid("return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))"), "overflow"),
-            Mutant("derivative of the stable branch only", _sigmoid(STABLE, "e = np.exp(-np.abs(z))\nreturn e / (1 + e) ** 2 * np.sign(z)")),
+            Mutant("derivative a^2 - a (sign)", _sigmoid(STABLE, "return a ** 2 - a"), "opposite sign"),
         ],
         "valid": [
             Valid("logaddexp", _sigmoid("return np.exp(-np.logaddexp(0, -z))")),
-            Valid("tanh identity", _sigmoid("return 0.5 * (1 + np.tanh(z / 2))", "return 0.25 / np.cosh(np.clip(z, -600, 600) / 2) ** 2")),
+            Valid("tanh identity, a - a^2", _sigmoid("return 0.5 * (1 + np.tanh(z / 2))", "return a - a ** 2")),
             Valid("clipped exponent, in-place", _sigmoid("out = np.exp(-np.clip(z, -500, 500))\nout += 1\nreturn 1 / out")),
         ],
     },
     "tanh": {
         "mutants": [
-            Mutant("a instead of z: 1 - z^2", _tanh(prime="return 1 - z ** 2")),
-            Mutant("missing square: 1 - tanh", _tanh(prime="return 1 - tanh(z)")),
-            Mutant("opposite sign: tanh^2 - 1", _tanh(prime="return tanh(z) ** 2 - 1"), "opposite sign"),
+            Mutant("tanh applied to a again (the z convention)", _tanh(prime="t = tanh(a)\nreturn 1 - t ** 2"), "already the output"),
+            Mutant("missing square: 1 - a", _tanh(prime="return 1 - a")),
+            Mutant("opposite sign: a^2 - 1", _tanh(prime="return a ** 2 - 1"), "opposite sign"),
             Mutant("2 sigmoid(z) - 1", _tanh(forward="return 2 * sigmoid(z) - 1")),
             Mutant("sigmoid(2z) without the 2", _tanh(forward="return sigmoid(2 * np.asarray(z, dtype=float)) - 0.5")),
-            Mutant("sigmoid's derivative formula", _tanh(prime="a = tanh(z)\nreturn a * (1 - a)")),
-            Mutant("twice the derivative", _tanh(prime="a = tanh(z)\nreturn 2 * (1 - a ** 2)"), "twice"),
+            Mutant("sigmoid's derivative formula", _tanh(prime="return a * (1 - a)")),
+            Mutant("twice the derivative", _tanh(prime="return 2 * (1 - a ** 2)"), "twice"),
         ],
         "valid": [
             Valid("np.tanh", _tanh(forward="return np.tanh(z)")),
-            Valid("1/cosh^2", _tanh(prime="return 1 / np.cosh(np.clip(z, -300, 300)) ** 2")),
+            Valid("(1 - a)(1 + a)", _tanh(prime="return (1 - a) * (1 + a)")),
             Valid("stable exponentials", _tanh(forward="e = np.exp(-2 * np.abs(z))\n    return np.sign(z) * (1 - e) / (1 + e)")),
         ],
     },
     "relu": {
         "mutants": [
-            Mutant("relu_prime returns relu(z)", _relu(prime="np.maximum(z, 0.0)")),
+            Mutant("relu_prime returns relu(a)", _relu(prime="np.maximum(a, 0.0)")),
+            Mutant("relu_prime a >= 0 (true for every output)", _relu(prime="(a >= 0).astype(float)"), "not a >= 0"),
             Mutant("relu = |z|", _relu(relu="np.abs(z)")),
-            Mutant("leaky derivative forgets alpha", _relu(leaky_prime="(z > 0).astype(float)")),
-            Mutant("leaky derivative alpha * z", _relu(leaky_prime="np.where(z > 0, 1.0, alpha * z)")),
+            Mutant("leaky derivative forgets alpha", _relu(leaky_prime="(a > 0).astype(float)")),
+            Mutant("leaky derivative alpha * a", _relu(leaky_prime="np.where(a > 0, 1.0, alpha * a)")),
             Mutant("leaky alpha hard-coded 0.01", _relu(leaky="np.where(z > 0, z, 0.01 * z)")),
-            Mutant("leaky alpha on both sides", _relu(leaky="alpha * z", leaky_prime="alpha * np.ones_like(z)")),
-            Mutant("relu_prime sign flipped", _relu(prime="-(z > 0).astype(float)"), "opposite sign"),
+            Mutant("leaky alpha on both sides", _relu(leaky="alpha * z", leaky_prime="alpha * np.ones_like(a)")),
+            Mutant("relu_prime sign flipped", _relu(prime="-(a > 0).astype(float)"), "opposite sign"),
         ],
         "valid": [
-            Valid("z >= 0 at the kink, np.heaviside", _relu(prime="np.heaviside(z, 1.0)")),
-            Valid("a boolean array (exact 0 and 1)", _relu(prime="z > 0")),
+            Valid("np.heaviside(a, 0)", _relu(prime="np.heaviside(a, 0.0)")),
+            Valid("a boolean array (exact 0 and 1)", _relu(prime="a > 0")),
             Valid("masks and max", _relu(relu="z * (z > 0)", leaky="np.maximum(z, alpha * z)",
-                                         leaky_prime="alpha + (1 - alpha) * (z > 0)")),
-            Valid("np.clip", _relu(relu="np.clip(z, 0, None)", leaky_prime="np.where(z > 0, 1, alpha).astype(float)")),
+                                         leaky_prime="alpha + (1 - alpha) * (a > 0)")),
+            Valid("np.clip, np.sign", _relu(relu="np.clip(z, 0, None)", prime="np.sign(a)",
+                                            leaky_prime="np.where(a > 0, 1, alpha).astype(float)")),
         ],
     },
     "sigmoid_max": {
@@ -101,12 +105,13 @@ EXERCISES = {
             Mutant("slope 1", _slopes(1.0, 1.0)),
             Mutant("ten layers multiplied, not powered", _slopes(0.25, "0.25 * 10")),
             Mutant("ten layers added", _slopes(0.25, "0.25 + 10")),
-            Mutant("not answered", _slopes(None, None), "between 0 and 1"),
-            Mutant("slope at z = 1", _slopes("float(sigmoid_prime(1.0))", "float(sigmoid_prime(1.0)) ** 10")),
+            Mutant("not answered", _slopes(None, None), "None"),
+            Mutant("slope at z = 1", _slopes("float(sigmoid_prime(sigmoid(1.0)))", "float(sigmoid_prime(sigmoid(1.0))) ** 10")),
+            Mutant("rounded", _slopes(0.25, "0.000001")),
         ],
         "valid": [
-            Valid("computed from sigmoid_prime", _slopes("float(sigmoid_prime(0.0))", "max_sigmoid_slope ** 10")),
-            Valid("numpy maximum over a grid", "max_sigmoid_slope = np.max(sigmoid_prime(np.linspace(-5, 5, 1001)))\n"
+            Valid("computed from sigmoid_prime", _slopes("float(sigmoid_prime(0.5))", "max_sigmoid_slope ** 10")),
+            Valid("numpy maximum over a grid", "max_sigmoid_slope = np.max(sigmoid_prime(sigmoid(np.linspace(-5, 5, 1001))))\n"
                   "slope_after_10_layers = np.prod([max_sigmoid_slope] * 10)\n"),
         ],
     },

@@ -68,7 +68,8 @@ EXERCISES = {
             Mutant("bias subtracted", _fwd("Z = X @ W - b")),
             Mutant("output transposed", _fwd("Z = (X @ W + b).T"), "transposed"),
             Mutant("bias as a column", _fwd("Z = X @ W + b[:, None]")),
-            Mutant("W transposed (X @ W.T)", _fwd("Z = X @ W.T + b")),
+            Mutant("W transposed (X @ W.T)", _fwd("Z = X @ W.T + b"), "shape error"),
+            Mutant("X transposed (X.T @ W)", _fwd("Z = X.T @ W + b"), "X's columns must match W's rows"),
             Mutant("bias summed to a scalar", _fwd("Z = X @ W + b.sum()")),
             Mutant("bias added to the first row only", _fwd("Z = X @ W\nZ[0] += b")),
         ],
@@ -82,6 +83,7 @@ EXERCISES = {
         "mutants": [
             Mutant("dW transposed (dZ.T @ X)", _bwd(dW="dL_dW = dL_dZ.T @ X"), "transposed"),
             Mutant("dW as X @ dZ.T", _bwd(dW="dL_dW = X @ dL_dZ.T")),
+            Mutant("dW as X @ dZ (shape error)", _bwd(dW="dL_dW = X @ dL_dZ"), "dL_dW = X.T @ dL_dZ is (n_in, m)"),
             Mutant("dX transposed (W @ dZ.T)", _bwd(dX="dL_dX = W @ dL_dZ.T"), "transposed"),
             Mutant("dX with the opposite sign", _bwd(dX="dL_dX = -dL_dZ @ W.T"), "opposite sign"),
             Mutant("db not summed", _bwd(db="dL_db = dL_dZ"), "axis"),
@@ -143,7 +145,7 @@ EXERCISES = {
     },
     "mlp": {
         "mutants": [
-            Mutant("backward in forward order", _mlp(backward="grad = dL_dlogits\nfor layer in self.layers:\n    grad = layer.backward(grad)")),
+            Mutant("backward in forward order", _mlp(backward="grad = dL_dlogits\nfor layer in self.layers:\n    grad = layer.backward(grad)"), "in reverse"),
             Mutant("backward not chained", _mlp(backward="grad = dL_dlogits\nfor layer in reversed(self.layers):\n    layer.backward(grad)")),
             Mutant("every layer gets dL_dlogits", _mlp(backward="for layer in reversed(self.layers):\n    grad = layer.backward(dL_dlogits)")),
             Mutant("forward skips the ReLUs", _mlp(forward="for layer in self.layers[::2]:\n    X = layer.forward(X)")),
