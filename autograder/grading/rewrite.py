@@ -20,6 +20,11 @@ PRELUDE = f"from autograder.grading.kernel_side import record as {RECORD}\n"
 PURE_MODULES = {"np", "numpy", "math"}
 PURE_BUILTINS = {"abs", "float", "int", "len", "sum", "min", "max", "range", "list", "tuple", "dict", "zip",
                  "enumerate", "round", "sorted", "str", "bool"}
+PURE_METHODS = {"copy", "astype", "reshape", "sum", "mean", "var", "std", "max", "min", "ravel", "item"}
+# A draw from a random generator feeds a reference (a layer's weights), and it cannot be cut without changing
+# every later draw; such a binding may stay in the kernel, since it is an input of the test, not its answer.
+DRAWS = {"normal", "uniform", "integers", "random", "permutation", "choice", "standard_normal", "rand", "randn",
+         "binomial", "default_rng"}
 
 
 def check_kind(call):
@@ -73,17 +78,26 @@ def bound_names(stmt):
     return None
 
 
-def is_pure(node):
-    """True if evaluating node cannot change shared state: its calls are numpy's, math's or plain builtins."""
+def is_pure(node, local=frozenset()):
+    """True if evaluating node cannot change shared state: its calls are numpy's, math's, plain builtins',
+    copies, or the test's own functions (local)."""
     for sub in _walk_outside_lambdas(node):
-        if isinstance(sub, ast.Call) and not _pure_call(sub.func):
+        if isinstance(sub, ast.Call) and not _pure_call(sub.func, local):
             return False
     return True
 
 
-def _pure_call(func):
+def draws(node):
+    """True if node takes a draw from a random generator."""
+    return any(isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and s.func.attr in DRAWS
+               for s in ast.walk(node))
+
+
+def _pure_call(func, local):
     if isinstance(func, ast.Name):
-        return func.id in PURE_BUILTINS
+        return func.id in PURE_BUILTINS or func.id in local
+    if func.attr in PURE_METHODS:
+        return True
     root, chain = func, []
     while isinstance(root, ast.Attribute):
         chain.append(root.attr)
@@ -99,15 +113,16 @@ def _walk_outside_lambdas(node):
         yield from _walk_outside_lambdas(child)
 
 
-def _removable(stmt, loaded):
+def _removable(stmt, loaded, local):
     names = bound_names(stmt)
     if not names or names & loaded:
         return False
-    return not isinstance(stmt, ast.Assign) or is_pure(stmt.value)
+    return not isinstance(stmt, ast.Assign) or is_pure(stmt.value, local)
 
 
 def prune(tree):
     """Drop definitions and pure assignments whose names nothing reads any more, until none is left."""
+    local = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}   # the test's own functions
     while True:
         loaded, dropped = loaded_names(tree), False
         for node in ast.walk(tree):
@@ -116,11 +131,24 @@ def prune(tree):
             for field in ("body", "orelse", "finalbody"):
                 body = getattr(node, field, None)
                 if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
-                    kept = [s for s in body if not _removable(s, loaded)]
+                    kept = [s for s in body if not _removable(s, loaded, local)]
                     dropped |= len(kept) < len(body)
                     setattr(node, field, kept or [ast.Pass()])
         if not dropped:
             return tree
+
+
+def leftovers(source):
+    """Names that only expected values read, but whose binding survives in the kernel's copy."""
+    tree = ast.parse(source)
+    expected = set()
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call) and check_kind(n)):
+        expected |= {n.id for part in test_parts(call) for n in ast.walk(part) if isinstance(n, ast.Name)}
+    kept = prune(_CutExpected().visit(ast.parse(source)))
+    read = loaded_names(kept)
+    bound = set().union(*[bound_names(s) or set() for s in ast.walk(kept)
+                          if isinstance(s, ast.stmt) and not (isinstance(s, ast.Assign) and draws(s.value))])
+    return sorted((expected & bound) - read)
 
 
 def kernel_copy(source):
