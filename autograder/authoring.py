@@ -38,8 +38,13 @@ def violations(cells):
     trees = [(meta, source, ast.parse(source)) for meta, source in cells]
     flow.modules = {(a.asname or a.name).split(".")[0] for _, _, t in trees for n in ast.walk(t)
                     if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    binder = {}   # name -> the grade_id of the test cell that bound it last, or None for any other cell
     for meta, source, tree in trees:
         tainted = flow.tainted
+        if meta.get("grade"):
+            found += _borrowed(meta.get("grade_id"), tree, binder)
+        for name in _bound_at_top(tree):
+            binder[name] = meta.get("grade_id") if meta.get("grade") else None
         if meta.get("solution"):
             tainted |= _bound_at_top(tree)
         elif meta.get("grade"):
@@ -50,6 +55,17 @@ def violations(cells):
         else:
             _flow(tree.body, flow, [])
     return found
+
+
+def _borrowed(grade_id, tree, binder):
+    """A test cell must stand alone: it reads no name that only another test cell bound (the grader's copy of
+    that cell keeps only what its own records need, and a restarted kernel may not have run it)."""
+    stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    stored |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    stored |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arg) for a in [n]}
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - stored
+    return [f"{grade_id}: reads `{n}`, which only test cell {binder[n]} binds: each test cell must stand alone"
+            for n in sorted(read) if binder.get(n) not in (None, grade_id)]
 
 
 def _bound_at_top(tree):

@@ -50,7 +50,20 @@ def test_parts(call):
     return args + [k.value for k in call.keywords if k.value is not name and k.value is not got]
 
 
+# Context managers of the test that take reference values (reuse.builds_on) only shape messages in the
+# learner's own notebook; the kernel's copy runs their body alone.
+WRAPPERS = {"builds_on"}
+
+
 class _CutExpected(ast.NodeTransformer):
+    def visit_With(self, node):
+        self.generic_visit(node)
+        calls = [item.context_expr for item in node.items]
+        if all(isinstance(c, ast.Call) and getattr(c.func, "id", getattr(c.func, "attr", "")) in WRAPPERS
+               for c in calls):
+            return node.body
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         if check_kind(node) is None:
