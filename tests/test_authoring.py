@@ -65,3 +65,23 @@ def test_random_draws_stay_so_later_inputs_do_not_shift():
 def test_an_expected_value_that_cannot_be_cut_is_named():
     source = "expected = reference_from_elsewhere(3)\ncheck_close('y', f(3), expected)"
     assert leftovers(source) == ["expected"]
+
+
+def _test_cells():
+    import ast
+    import json
+    from pathlib import Path
+    for path in sorted(Path(__file__).resolve().parents[1].glob("source/*/*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            meta = cell["metadata"].get("nbgrader", {})
+            if meta.get("grade"):
+                yield path.stem, meta["grade_id"], ast.parse("".join(cell["source"]))
+
+
+def test_every_test_cell_checks_a_value_on_the_graders_inputs():
+    """A bool a kernel reports (check_true) proves nothing alone: every item also compares values outside it."""
+    import ast
+    from autograder.grading.rewrite import check_kind
+    alone = [(nb, gid) for nb, gid, tree in _test_cells()
+             if {check_kind(n) for n in ast.walk(tree) if isinstance(n, ast.Call)} - {None} <= {"check_true"}]
+    assert alone == []
