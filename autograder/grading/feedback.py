@@ -6,6 +6,8 @@ test code can appear; hidden checks' messages reveal no values by construction.
 import html
 from pathlib import Path
 
+from .report import clean
+
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:50em;margin:2em auto}} td,th{{padding:.3em .6em;vertical-align:top;
@@ -23,16 +25,21 @@ text-align:left}} tr.failed td{{background:#fdecea}} tr.passed td{{background:#e
 def render(result, assignment):
     """The feedback page of one (student, notebook) result, as HTML text."""
     rows = "\n".join(_row(item) for item in result.items)
-    reason = f" ({html.escape(result.reason)})" if result.reason else ""
-    title = html.escape(f"{assignment} / {result.notebook}: feedback for {result.student}")
-    return PAGE.format(title=title, status=html.escape(result.status), reason=reason, score=result.score,
+    reason = f" ({_text(result.reason)})" if result.reason else ""
+    title = _text(f"{assignment} / {result.notebook}: feedback for {result.student}")
+    return PAGE.format(title=title, status=_text(result.status), reason=reason, score=result.score,
                        max_score=result.max_score, rows=rows)
 
 
 def _row(item):
     kind = "passed" if item.score == item.points else "failed"
-    return (f"<tr class=\"{kind}\"><td>{html.escape(item.grade_id)}</td><td>{item.score:g} / {item.points:g}</td>"
-            f"<td><pre>{html.escape(item.message)}</pre></td></tr>")
+    return (f"<tr class=\"{kind}\"><td>{_text(item.grade_id)}</td><td>{item.score:g} / {item.points:g}</td>"
+            f"<td><pre>{_text(item.message)}</pre></td></tr>")
+
+
+def _text(text):
+    """text as HTML: escaped, and without control characters (ANSI escapes from the student's kernel)."""
+    return html.escape(clean(str(text)), quote=True)
 
 
 def write(results, root, assignment):

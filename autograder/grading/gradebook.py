@@ -4,10 +4,21 @@ formgrader and `nbgrader export` read the gradebook, so they show these
 scores. The assignment must be known to the gradebook; if the instructor has
 not run `nbgrader generate_assignment`, it is recorded from source/ with
 nbgrader's own preprocessors, exactly as generate_assignment would.
+
+A gradebook that another program holds (formgrader, mid-write) is waited for
+(SQLite's busy timeout); if it stays locked, NotWritten says so, and
+write_later() writes the stored reports into it afterwards. A pair the gradebook
+cannot take is returned with the reason, and the others are written.
 """
 import copy
 import warnings
 from pathlib import Path
+
+TIMEOUT = 60   # seconds to wait for a gradebook that another program is writing
+
+
+class NotWritten(Exception):
+    """Nothing could be written to the gradebook (it stayed locked, say); args: (why,)."""
 
 
 def db_url(root):
@@ -21,6 +32,26 @@ def db_url(root):
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
         url = "sqlite:///" + str((Path(root) / url[len("sqlite:///"):]).resolve())
     return url
+
+
+def timed(url, seconds=TIMEOUT):
+    """url, with SQLite's busy timeout set to seconds (other databases wait in their own way)."""
+    if not url.startswith("sqlite") or "timeout=" in url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}timeout={seconds:g}"
+
+
+def record(url, assignment, source_nbs, results):
+    """ensure_assignment() then write(); NotWritten if the database refuses them (locked, read-only)."""
+    from sqlalchemy.exc import OperationalError
+    try:
+        ensure_assignment(url, assignment, source_nbs)
+        return write(url, assignment, results)
+    except OperationalError as err:
+        why = str(err.orig if err.orig is not None else err).splitlines()[0]
+        if "locked" in why:
+            why += " (formgrader, or another grading run, is writing to it)"
+        raise NotWritten(f"{url.split('?')[0]}: {why}") from None
 
 
 def ensure_assignment(url, assignment, source_nbs):
@@ -40,18 +71,55 @@ def ensure_assignment(url, assignment, source_nbs):
 
 
 def write(url, assignment, results):
-    """Set auto_score for every item of every result (one transaction per student)."""
+    """Set auto_score for every item of every result; return {(student, notebook): why} of the pairs
+    that the gradebook could not take (all others are written)."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
 
+    failed = {}
     with Gradebook(url) as gb, warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=SAWarning)   # nbgrader's own add_submission emits these
         for student in sorted({r.student for r in results}):
-            gb.update_or_create_student(student)
-            gb.update_or_create_submission(assignment, student)
+            why = _contained(lambda: (gb.update_or_create_student(student),
+                                      gb.update_or_create_submission(assignment, student)), gb)
+            failed.update({(r.student, r.notebook): why for r in results if why and r.student == student})
         for r in results:
-            for item in r.items:
-                grade = gb.find_grade(item.grade_id, r.notebook, assignment, r.student)
-                grade.auto_score = item.score
-                grade.needs_manual_grade = False
+            if (r.student, r.notebook) not in failed:
+                why = _contained(lambda: _set_scores(gb, assignment, r), gb)
+                failed.update({(r.student, r.notebook): why} if why else {})
         gb.db.commit()
+    return failed
+
+
+def _set_scores(gb, assignment, result):
+    grades = [(gb.find_grade(i.grade_id, result.notebook, assignment, result.student), i.score)
+              for i in result.items]   # every grade is found before any is changed
+    for grade, score in grades:
+        grade.auto_score = score
+        grade.needs_manual_grade = False
+
+
+def _contained(write_one, gb):
+    """None if write_one() worked, else why not; a database that refuses everything is raised."""
+    from sqlalchemy.exc import OperationalError
+    try:
+        write_one()
+    except OperationalError:
+        raise
+    except Exception as err:  # noqa: BLE001 - one pair the gradebook cannot take costs only that pair
+        return f"the gradebook could not record it: {type(err).__name__}: {str(err).splitlines()[0][:200]}"
+    return None
+
+
+def write_later(assignment, root=".", report_dir=None, timeout=TIMEOUT):
+    """What `autograder grade ASSIGNMENT --gradebook-only` runs: the results stored in
+    reports/ASSIGNMENT/grades.json (or report_dir), written into the gradebook, for a run that could not
+    write it. Returns (the results written, {(student, notebook): why} of those it could not take)."""
+    from . import report
+    from .restore import read
+    from .result import UNRECORDED
+    root = Path(root).resolve()
+    results = [r for r in report.read(report_dir or root / "reports" / assignment) if r.status not in UNRECORDED]
+    sources = {p.stem: read(p) for p in sorted((root / "source" / assignment).glob("*.ipynb"))}
+    failed = record(timed(db_url(root), timeout), assignment, sources, results)
+    return [r for r in results if (r.student, r.notebook) not in failed], failed

@@ -101,7 +101,7 @@ def run(nb, filename, limits=None, files=None):
 
 
 def _client(nb, km, workdir, limits, deadline):
-    from nbclient import NotebookClient
+    from .outputs import BoundedClient as NotebookClient   # outputs capped: see outputs.py
 
     def timeout(cell):   # the per-cell limit, cut short by what is left of the total
         return max(1.0, min(limits.cell_timeout, deadline - time.monotonic()))
