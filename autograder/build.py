@@ -19,7 +19,7 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMa
 from .hidden import unflagged_hidden_checks
 
 SKIP = {".ipynb_checkpoints", "__pycache__"}
-STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+STUB = "# YOUR CODE HERE\nraise NotImplementedError(\"replace this line with your code\")"
 
 
 class BuildError(Exception):

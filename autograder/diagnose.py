@@ -3,17 +3,30 @@
 diagnose() is pure: it takes the learner's value and the reference and
 returns None when they agree, or a message. The checks call it inside the
 notebook, and the grader calls it again in its own process.
+
+The numbers alone say *what* is off (the sign, a factor 2, a near miss); only
+the test knows *why* that could happen in its exercise. So a cause is named
+only when the test passes one in `hint`, a dict keyed by the pattern:
+"sign", "twice", "half", "factor", "close", "zeros", "wrong" (any other wrong value).
+A hint that points the wrong way is worse than none.
 """
 import numpy as np
 
 NEAR_MISS = 1e3   # a relative error up to 1000x the tolerance is "close", not "wrong"
 FEW = 0.25        # at most this share of entries wrong: list them instead of guessing a cause
+# The one cause that fits every exercise; all others come from the test's hint.
+DEFAULT_CAUSES = {"zeros": "Was it computed but never stored, returned or added (+=) to?"}
 
 
 def diagnose(name, got, expected, *, tol, m=None, like=None, hint=None, hidden=False):
-    """Return None if got matches expected within tol, else what looks wrong."""
+    """Return None if got matches expected within tol, else what looks wrong.
+
+    hint: for a True/False check, the sentence to say; for a value, a dict from
+    the patterns above to the cause that fits this exercise.
+    """
     if isinstance(expected, (bool, np.bool_)):
         return None if got is True or got is np.True_ else f"{name}: {hint or 'the check failed'}"
+    causes = hint if isinstance(hint, dict) else {}
     if isinstance(expected, str):
         return _diagnose_text(name, got, expected)
     got_arr = _as_numeric(got)
@@ -26,7 +39,7 @@ def diagnose(name, got, expected, *, tol, m=None, like=None, hint=None, hidden=F
         message = step(name, got_arr, exp_arr, m=m, like=like, hidden=hidden)
         if message:
             return message
-    return _wrong_values(name, got_arr.astype(np.float64), exp_arr, tol=tol, m=m, hidden=hidden)
+    return _wrong_values(name, got_arr.astype(np.float64), exp_arr, tol=tol, m=m, hidden=hidden, causes=causes)
 
 
 def _diagnose_text(name, got, expected):
@@ -106,7 +119,8 @@ def relative_errors(got, expected):
     return np.abs(got - expected) / floor
 
 
-def _wrong_values(name, got, expected, *, tol, m=None, hidden=False):
+def _wrong_values(name, got, expected, *, tol, m=None, hidden=False, causes=None):
+    causes = {**DEFAULT_CAUSES, **(causes or {})}
     err = relative_errors(got, expected)
     wrong = err > tol
     if not wrong.any():
@@ -115,38 +129,44 @@ def _wrong_values(name, got, expected, *, tol, m=None, hidden=False):
     head = f"{name} is wrong in {k} of {n} entries" if n > 1 else f"{name} is wrong"
     worst = float(err.max())
     if worst < NEAR_MISS * tol:
-        return (f"{head}, but only just: relative error {worst:.1e} against a tolerance of {tol:.0e}.\n"
-                "  Close: a float32 array somewhere, a rounded constant, or a finite-difference step?")
-    cause = _likely_cause(got, expected, wrong, tol=tol, m=m, hidden=hidden)
-    if cause:
-        return f"{head}.\n  {cause}"
+        return _with_cause(f"{head}, but only just: relative error {worst:.1e} against a tolerance of {tol:.0e}.",
+                           causes.get("close"))
+    fact, key = _likely_cause(got, expected, wrong, tol=tol, m=m, hidden=hidden)
+    if fact:
+        return _with_cause(f"{head}.\n  {fact}", causes.get(key))
     if k <= FEW * n and not hidden:
-        return f"{head}:{_worst_entries(got, expected, err)}"
+        return _with_cause(f"{head}:{_worst_entries(got, expected, err)}", causes.get("wrong"))
     if hidden:
-        return f"{head} on an input the visible tests do not use: try other shapes and values yourself."
+        return _with_cause(f"{head} on an input the visible tests do not use: try other shapes and values yourself.",
+                           causes.get("wrong"))
     if n == 1:
-        return f"{head}: expected {expected.item():.6g}, got {got.item():.6g}."
-    return f"{head} (largest relative error {worst:.2g}).{_worst_entries(got, expected, err)}"
+        return _with_cause(f"{head}: expected {expected.item():.6g}, got {got.item():.6g}.", causes.get("wrong"))
+    return _with_cause(f"{head} (largest relative error {worst:.2g}).{_worst_entries(got, expected, err)}",
+                       causes.get("wrong"))
+
+
+def _with_cause(message, cause):
+    return f"{message}\n  {cause}" if cause else message
 
 
 def _likely_cause(got, expected, wrong, *, tol, m=None, hidden=False):
-    """Name a sign flip, a constant factor, or zeros, if the numbers say so."""
+    """A sign flip, a constant factor, or zeros, if the numbers say so: (fact, pattern) or (None, None)."""
     if np.all(got == 0):
-        return "It is all zeros: was the value computed but never stored, returned or accumulated (+=)?"
+        return "It is all zeros.", "zeros"
     flipped = wrong & (np.abs(got + expected) <= tol * np.maximum(np.abs(expected), 1e-12) * 4)
     if flipped.sum() == wrong.sum():
         if flipped.all():
             who = "It has" if got.size == 1 else "Every entry has"
-            return f"{who} the opposite sign: check the sign of the error term (y_hat - y, not y - y_hat)."
-        return f"{int(flipped.sum())} of these entries have the opposite sign: check the sign in those terms."
+            return f"{who} the opposite sign.", "sign"
+        return f"{int(flipped.sum())} of these entries have the opposite sign.", "sign"
     ratio = _constant_ratio(got, expected, tol)
     if ratio is None:
-        return None
+        return None, None
     named = _explain_ratio(ratio, m, hidden)
-    if named or got.size == 1:
+    if named[0] or got.size == 1:
         return named
     shown = "" if hidden else f" (ratio {ratio:.4g})"
-    return f"Every entry is off by the same factor{shown}: a missing or extra scale factor (learning rate, 1/m, 2)?"
+    return f"Every entry is off by the same factor{shown}.", "factor"
 
 
 def _constant_ratio(got, expected, tol):
@@ -161,20 +181,20 @@ def _constant_ratio(got, expected, tol):
 
 
 def _explain_ratio(r, m, hidden):
+    """(fact, pattern) for a ratio the numbers can name, else (None, None)."""
     shown = "" if hidden else f" (ratio {r:.4g})"
     if m and np.isclose(r, m):
-        return f"It is m times too large{shown}, where m is the batch size: is the 1/m factor missing?"
+        return f"It is m times too large{shown}, where m is the batch size: is the 1/m factor missing?", "m"
     if m and np.isclose(r, 1 / m):
         return (f"It is m times too small{shown}, where m is the batch size: "
-                "did you divide by m twice, or average (mean) where a sum is needed?")
+                "did you divide by m twice, or average (mean) where a sum is needed?"), "m"
     if np.isclose(r, 2):
-        return (f"It is twice too large{shown}: a factor 2 too many (the 2h of a central difference, "
-                "or the 1/2 convention of the loss, L = 1/2 (y - y_hat)^2)?")
+        return f"It is twice too large{shown}.", "twice"
     if np.isclose(r, 0.5):
-        return f"It is half the right size{shown}: a missing factor 2 (d/dx x^2 = 2x)?"
+        return f"It is half the right size{shown}.", "half"
     if np.isclose(r, -1):
-        return "Every entry has the opposite sign."
-    return None
+        return "Every entry has the opposite sign.", "sign"
+    return None, None
 
 
 def _worst_entries(got, expected, err, few=3):

@@ -1,20 +1,30 @@
 """Small helpers for notebook cells that run the learner's code outside a graded test."""
 
+# What an unfinished exercise raises: its stub, a function not defined yet, or (03) a method
+# not yet attached to the class.
+UNFINISHED = (NotImplementedError, NameError, AttributeError)
+
 
 class uses_your_code:  # noqa: N801 - used as `with uses_your_code():`, like a statement
-    """Run a cell's body; if an exercise it needs is not done yet, say so instead of failing.
+    """Run a cell's body; if an exercise it needs is not done yet, say so in one line instead of failing.
 
     A plot or slider cell calls the learner's functions. Before the learner has
     written them, they raise NotImplementedError (or a name is undefined); the
     cell should then explain, not show a traceback.
+
+    waits_for: the exercise the cell needs, as the learner knows it ("Your turn 3: backward").
     """
+
+    def __init__(self, waits_for=None):
+        self.waits_for = waits_for
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, value, tb):
-        if kind is not None and issubclass(kind, (NotImplementedError, NameError)):
-            detail = f": {value}" if str(value) else ""
-            print(f"This cell uses your code from an exercise above, which is not finished yet ({kind.__name__}{detail}).")
-            return True
-        return False
+        if kind is None or not issubclass(kind, UNFINISHED):
+            return False
+        which = self.waits_for or "an exercise above"
+        detail = f": {value}" if str(value) else ""
+        print(f"This cell runs your code from {which}, which is not finished yet ({kind.__name__}{detail}).")
+        return True

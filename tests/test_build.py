@@ -53,7 +53,7 @@ def test_release_holds_stubs_and_no_hidden_tests(name):
     release = (ROOT / "course" / name / f"{name}.ipynb").read_text()
     solutions = (ROOT / "solutions" / name / f"{name}.ipynb").read_text()
     source = nbformat.read(ROOT / "source" / name / f"{name}.ipynb", as_version=4)
-    assert "BEGIN SOLUTION" not in release and "raise NotImplementedError()" in release
+    assert "BEGIN SOLUTION" not in release and "raise NotImplementedError(\\\"replace this line with your code\\\")" in release
     assert "HIDDEN TESTS" not in release and "HIDDEN TESTS" not in solutions
     hidden = {line.strip() for c in source.cells for r in hidden_regions(c.source) for line in r.splitlines()}
     visible = {line.strip() for c in source.cells for line in strip_hidden(c.source).splitlines()}

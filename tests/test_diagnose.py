@@ -154,3 +154,35 @@ def test_one_element_array_names_both_values():
     message = diagnose("dL_db", np.array([0.5]), np.array([0.25]), tol=VALUE_TOL)
     assert "expected 0.25, got 0.5" in message or "twice too large" in message
     assert "expected 0.3, got 0.7" in diagnose("L", np.array([0.7]), np.array([0.3]), tol=VALUE_TOL)
+
+
+def test_a_pattern_is_stated_but_a_cause_only_when_the_test_gives_one():
+    assert "y_hat" not in say(-G) and "factor 2" not in say(0.5 * G) and "float32" not in say(G * (1 + 3e-6))
+    hint = {"sign": "check the sign of the error term (y_hat - y).", "half": "a path overwritten (=) instead of added?",
+            "close": "use the central difference."}
+    assert "y_hat - y" in say(-G, hint=hint)
+    assert "half the right size" in say(0.5 * G, hint=hint) and "overwritten" in say(0.5 * G, hint=hint)
+    assert "central difference" in say(G * (1 + 3e-6), hint=hint)
+    assert "central difference" not in say(-G, hint=hint)
+
+
+def test_the_wrong_hint_follows_any_other_wrong_value():
+    message = diagnose("dL_dw", 6.0, 18.0, tol=VALUE_TOL, hint={"wrong": "add both paths"})
+    assert "expected 18, got 6" in message and "add both paths" in message
+
+
+def test_a_failed_check_renders_its_diagnosis_and_the_test_line_only():
+    from autograder.checks import CheckFailed
+    with pytest.raises(CheckFailed) as failed:
+        check_close("dL_dW", -G, G, GRAD_TOL)
+    lines = failed.value._render_traceback_()
+    assert "opposite sign" in lines[0] and 'check_close("dL_dW", -G, G, GRAD_TOL)' in lines[1]
+    assert len(lines) == 3 and "AUTOGRADER_FULL_TRACEBACK" in lines[2]
+    assert isinstance(failed.value, AssertionError)
+
+
+def test_a_hidden_check_does_not_show_its_line():
+    from autograder.checks import CheckFailed
+    with pytest.raises(CheckFailed) as failed:
+        check_close("dL_dW", -G, G, GRAD_TOL, hidden=True)
+    assert not any("check_close" in line for line in failed.value._render_traceback_())

@@ -1,6 +1,7 @@
 """`autograder check`: one row per exercise, diagnosis for failures, exit 1 unless all pass."""
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,7 +23,9 @@ def cli(*args):
 def test_solution_passes_every_row():
     done = cli(f"solutions/{NB}/{NB}.ipynb")
     assert done.returncode == 0, done.stdout
-    assert "6 of 6 exercises pass" in done.stdout
+    assert "5 of 5 exercises pass" in done.stdout
+    assert "quiz_test                     3  checked when graded" in done.stdout   # a quiz's form is no pass
+    assert f"checked {ROOT / 'solutions' / NB / (NB + '.ipynb')}, as saved at" in done.stdout
 
 
 @pytest.mark.slow
@@ -45,7 +48,7 @@ def test_a_wrong_answer_gets_its_diagnosis(tmp_path):
     rows = {row.exercise: row for row in report.rows}
     assert rows["fanout_test"].status == "failed"
     assert "dL_dw is wrong" in rows["fanout_test"].message and "opposite sign" in rows["fanout_test"].message
-    assert sum(row.status == "passed" for row in report.rows) == len(report.rows) - 1
+    assert sum(row.status == "passed" for row in report.rows) == len(report.rows) - 2   # and the quiz
 
 
 @pytest.mark.slow
@@ -53,4 +56,28 @@ def test_notebook_checks_itself_from_its_last_cell(monkeypatch):
     monkeypatch.delenv("AUTOGRADER_NO_SELF_CHECK")
     nb, _ = execute(ROOT / "solutions" / NB / f"{NB}.ipynb")
     text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in nb.cells[-1].outputs)
-    assert "6 of 6 exercises pass" in text, text
+    assert "5 of 5 exercises pass" in text and "checked when graded" in text, text
+
+
+@pytest.mark.slow
+def test_a_wrong_quiz_answer_is_never_called_passed(tmp_path):
+    nb = nbformat.read(ROOT / "solutions" / NB / f"{NB}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == "quiz":
+            cell.source = 'q1 = "a"\nq2 = "a"\nq3 = "a"\n'
+    nbformat.write(nb, tmp_path / f"{NB}.ipynb")
+    rows = {row.exercise: row for row in check(tmp_path / f"{NB}.ipynb").rows}
+    assert rows["quiz_test"].status == "checked when graded"
+
+
+@pytest.mark.slow
+def test_in_a_kernel_it_checks_the_running_notebook_even_a_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "my copy.ipynb"
+    nb = nbformat.read(ROOT / "solutions" / NB / f"{NB}.ipynb", as_version=4)
+    nbformat.write(nb, copy)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(copy))
+    from autograder import selfcheck
+    assert selfcheck._running_notebook(f"{NB}.ipynb") == tmp_path / "my copy.ipynb"
+    monkeypatch.setenv("JPY_SESSION_NAME", "")
+    assert selfcheck._running_notebook(f"{NB}.ipynb") == Path(f"{NB}.ipynb")

@@ -4,7 +4,9 @@ from tests.mutants.catalogue import Mutant, Valid, quiz
 EXERCISES = {
     "numeric_derivative": {
         "mutants": [
-            Mutant("forward difference", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x + h) - f(x)) / h\n", "only just"),
+            Mutant("forward difference", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x + h) - f(x)) / h\n", "central difference"),
+            Mutant("backward difference", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x) - f(x - h)) / h\n", "central difference"),
+            Mutant("divided by 4h", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x + h) - f(x - h)) / (4 * h)\n", "2 * h"),
             Mutant("sign flip", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x - h) - f(x + h)) / (2 * h)\n", "opposite sign"),
             Mutant("missing factor 2", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x + h) - f(x - h)) / h\n", "twice"),
             Mutant("h not doubled in the numerator", "def numeric_derivative(f, x, h=1e-5):\n    return (f(x + 2 * h) - f(x - 2 * h)) / (2 * h)\n", "twice"),
@@ -55,7 +57,7 @@ def _backward(de="2 * e", dz="dL_de", dw="dL_dz * x", dx="dL_dz * w", dy="-dL_de
 
 
 def _fanout(body):
-    return ("def fanout_grad(w, x1, x2):\n    p, q = w * x1, w * x2\n    dL_dp, dL_dq = q, p\n    dL_dw = 0.0\n"
+    return ("def fanout_grad(w, x1, x2):\n    p, q = w * x1, w + x2\n    dL_dp, dL_dq = q, p\n    dL_dw = 0.0\n"
             + "".join(f"    {line}\n" for line in body) + "    return dL_dw\n")
 
 
@@ -78,16 +80,22 @@ EXERCISES["graph_backward"] = {
 
 EXERCISES["fanout"] = {
     "mutants": [
-        Mutant("= instead of += (second path overwrites)", _fanout(["dL_dw = dL_dp * x1", "dL_dw = dL_dq * x2"])),
+        Mutant("= instead of += (second path overwrites)", _fanout(["dL_dw = dL_dp * x1", "dL_dw = dL_dq * 1.0"]), "overwrites"),
+        Mutant("= instead of += (first path overwrites)", _fanout(["dL_dw = dL_dq * 1.0", "dL_dw = dL_dp * x1"]), "overwrites"),
+        Mutant("the path counted twice (the old 'factor 2' advice)", _fanout(["dL_dw = 2 * dL_dp * x1"])),
         Mutant("only the first path", _fanout(["dL_dw += dL_dp * x1"])),
-        Mutant("paths multiplied", _fanout(["dL_dw = (dL_dp * x1) * (dL_dq * x2)"])),
-        Mutant("local gradients swapped", _fanout(["dL_dw += dL_dp * x2", "dL_dw += dL_dq * x1"])),
-        Mutant("sign flip", _fanout(["dL_dw -= dL_dp * x1", "dL_dw -= dL_dq * x2"]), "opposite sign"),
-        Mutant("counted twice", _fanout(["dL_dw += 2 * dL_dp * x1", "dL_dw += 2 * dL_dq * x2"]), "twice"),
+        Mutant("only the second path", _fanout(["dL_dw += dL_dq"])),
+        Mutant("paths multiplied", _fanout(["dL_dw = (dL_dp * x1) * (dL_dq * 1.0)"])),
+        Mutant("local gradients swapped", _fanout(["dL_dw += dL_dp * 1.0", "dL_dw += dL_dq * x1"])),
+        Mutant("sum path's local gradient taken as x2", _fanout(["dL_dw += dL_dp * x1", "dL_dw += dL_dq * x2"])),
+        Mutant("sign flip", _fanout(["dL_dw -= dL_dp * x1", "dL_dw -= dL_dq * 1.0"]), "opposite sign"),
+        Mutant("counted twice", _fanout(["dL_dw += 2 * dL_dp * x1", "dL_dw += 2 * dL_dq"]), "twice"),
+        Mutant("closed form without the sum path's x1 x2", _fanout(["dL_dw = 2 * w * x1"])),
     ],
     "valid": [
-        Valid("one expression", _fanout(["dL_dw = dL_dp * x1 + dL_dq * x2"])),
-        Valid("closed form 2 w x1 x2", _fanout(["dL_dw += 2 * w * x1 * x2"])),
+        Valid("one expression", _fanout(["dL_dw = dL_dp * x1 + dL_dq * 1.0"])),
+        Valid("closed form 2 w x1 + x1 x2", _fanout(["dL_dw += 2 * w * x1 + x1 * x2"])),
+        Valid("recomputed from w", _fanout(["dL_dw = dL_dw + (w + x2) * x1", "dL_dw = dL_dw + w * x1"])),
     ],
 }
 
