@@ -12,11 +12,11 @@ class uses_your_code:  # noqa: N801 - used as `with uses_your_code():`, like a s
     written them, they raise NotImplementedError (or a name is undefined); the
     cell should then explain, not show a traceback.
 
-    waits_for: the exercise the cell needs, as the learner knows it ("Your turn 3: backward").
+    exercises: the names of the exercises the cell needs (`with uses_your_code("topo_order", "backward"):`).
     """
 
-    def __init__(self, waits_for=None):
-        self.waits_for = waits_for
+    def __init__(self, *exercises):
+        self.exercises = exercises
 
     def __enter__(self):
         return self
@@ -24,7 +24,8 @@ class uses_your_code:  # noqa: N801 - used as `with uses_your_code():`, like a s
     def __exit__(self, kind, value, tb):
         if kind is None or not issubclass(kind, UNFINISHED):
             return False
-        which = self.waits_for or "an exercise above"
+        which = ("your exercise " if len(self.exercises) == 1 else "your exercises ") + ", ".join(self.exercises)
         detail = f": {value}" if str(value) else ""
-        print(f"This cell runs your code from {which}, which is not finished yet ({kind.__name__}{detail}).")
+        print(f"This cell waits for {which if self.exercises else 'an exercise above'} "
+              f"(not finished yet: {kind.__name__}{detail}).")
         return True
