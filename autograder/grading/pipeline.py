@@ -24,7 +24,11 @@ class Batch:
     sources: dict = field(default_factory=dict)    # notebook name -> source notebook
     jobs: dict = field(default_factory=dict)       # (student, notebook) -> job
     runs: dict = field(default_factory=dict)       # (student, notebook) -> what the kernel reported
+    # The trusted runs of source/ have a key space of their own: no student name can ever stand for one.
+    trusted_jobs: dict = field(default_factory=dict)   # notebook -> job
+    trusted: dict = field(default_factory=dict)        # notebook -> run
     results: list = field(default_factory=list)
+    recorded: list = field(default_factory=list)   # the results written to the gradebook
     executed: object = None   # autograded.Executed: the executed notebooks, on disk, awaiting their verdicts
 
 
@@ -49,23 +53,45 @@ def load_sources(batch):
 
 
 def plan_jobs(batch):
-    """One job per (student, notebook), with test cells restored; plus a trusted run per notebook."""
-    from .plan import cached, data_files, student_job, trusted_job
+    """One job per (student, notebook), with test cells restored; plus a trusted run per notebook.
+    Whatever goes wrong in planning one pair becomes that pair's status, with the student named."""
+    from .plan import cached, data_files, trusted_job
     files = data_files(batch.root / "source" / batch.assignment)
     submitted = batch.root / "submitted"
     # Like nbgrader: a student with no submitted/STUDENT/ASSIGNMENT folder has not submitted this assignment.
-    students = sorted(p.parent.name for p in submitted.glob(f"*/{batch.assignment}") if p.is_dir())
+    students = sorted(p.name for p in submitted.iterdir() if os.path.lexists(p / batch.assignment)) \
+        if submitted.is_dir() else []
     if batch.options.get("students"):   # a regrade of some students touches no one else
         students = _chosen(batch, students)
     for name, nb in batch.sources.items():
-        trusted = cached(nb, files)
-        if trusted is None:
-            batch.jobs[(TRUSTED, name)] = trusted_job(nb, name, files)
-        else:
-            batch.runs[(TRUSTED, name)] = trusted
+        if students and cached(nb, files) is None:
+            batch.trusted_jobs[name] = trusted_job(nb, name, files)
+        elif students:
+            batch.trusted[name] = cached(nb, files)
         for student in students:
-            folder = submitted / student / batch.assignment
-            batch.jobs[(student, name)] = student_job(folder, name, nb, set(batch.sources), files)
+            batch.jobs[(student, name)] = _student_job(batch, student, name, files)
+
+
+def _student_job(batch, student, name, files):
+    """The job of one pair, or a job that carries the status which stops it (never an exception)."""
+    from .intake import Unusable, check_file, check_folder, student_problem
+    from .plan import student_job
+    from .restore import graded_cells
+    tests = [t.grade_id for t in graded_cells(batch.sources[name])]
+    folder = batch.root / "submitted" / student / batch.assignment
+    try:
+        if student_problem(student):
+            raise Unusable("invalid student id", f"the folder name {student!r} is not a valid nbgrader student "
+                                                 f"id: {student_problem(student)}")
+        check_folder(folder.parent)
+        check_folder(folder)
+        check_file(folder / f"{name}.ipynb")
+        return student_job(folder, name, batch.sources[name], set(batch.sources), files)
+    except Unusable as err:
+        return {"nb": None, "tests": tests, "status": err.args[0], "reason": err.args[1]}
+    except Exception as err:  # noqa: BLE001 - the grader's fault for this one pair, never the batch's
+        return {"nb": None, "tests": tests, "status": "error",
+                "reason": f"preparing {student}'s {name} failed: {type(err).__name__}: {err}"}
 
 
 def _chosen(batch, students):
@@ -87,25 +113,38 @@ def keep_notebooks(batch):
 
 
 def run_jobs(batch):
-    """Run every runnable job in its own sandbox, --jobs at a time (or on a dask cluster)."""
+    """Run every runnable job in its own sandbox, --jobs at a time (or on a dask cluster). A trusted run
+    travels under the key (None, notebook), which no (student, notebook) can equal."""
     from .parallel import run_all
-    from .plan import check_trusted, save
+    from .plan import SourceError, check_trusted, save
     runnable = {key: job for key, job in batch.jobs.items() if job.get("nb")}
-    batch.runs.update(run_all(runnable, batch.options))
-    for key, job in batch.jobs.items():
-        if key[0] == TRUSTED:
-            check_trusted(key[1], batch.runs[key])
-            save(batch.sources[key[1]], job["files"], batch.runs[key])
+    runnable.update({(None, name): job for name, job in batch.trusted_jobs.items()})
+    runs = run_all(runnable, batch.options)
+    for name, job in batch.trusted_jobs.items():
+        run = runs.pop((None, name))
+        if "error" in run:   # the machine's fault, not the course's: nothing is graded against it
+            raise SourceError(f"the trusted run of source/{name} could not run, so nothing was graded: {run['error']}")
+        check_trusted(name, run)
+        save(batch.sources[name], job["files"], run)
+        batch.trusted[name] = run
+    batch.runs.update(runs)
 
 
 def judge_runs(batch):
-    """Decide every item in this process, against the trusted run."""
+    """Decide every item in this process, against the trusted run; a pair that cannot be judged is an
+    error of its own (its run failed through the grader's or the machine's fault, or the verdict did)."""
     from .plan import result_of
     for (student, name), job in sorted(batch.jobs.items()):
-        if student != TRUSTED:
-            trusted = batch.runs[(TRUSTED, name)]
-            batch.results.append(result_of(student, name, batch.sources[name], job, batch.runs.get((student, name)),
-                                           trusted))
+        source, run = batch.sources[name], batch.runs.get((student, name))
+        try:
+            if run is not None and "error" in run:
+                job = {"nb": None, "tests": job["tests"], "status": "error", "reason": run["error"]}
+            result = result_of(student, name, source, job, run, batch.trusted[name])
+        except Exception as err:  # noqa: BLE001 - one pair's verdict failing never costs the batch
+            error = {"nb": None, "status": "error",
+                     "reason": f"judging {student}'s {name} failed: {type(err).__name__}: {err}"}
+            result = result_of(student, name, source, error, None, batch.trusted[name])
+        batch.results.append(result)
 
 
 def mark_late(batch):
@@ -114,22 +153,61 @@ def mark_late(batch):
     late.mark(batch.results, batch.root, gradebook.db_url(batch.root), batch.assignment)
 
 
+class GradebookNotWritten(Exception):
+    """Reports and feedback are written, but the gradebook is not; args: (why, the command that writes
+    it later from the reports). results: the run's Results."""
+
+    def __init__(self, why, command, results):
+        super().__init__(why, command)
+        self.results = results
+
+
 def write_gradebook(batch):
-    """auto_score of every item into nbgrader's gradebook (formgrader, nbgrader export)."""
+    """auto_score of every item into nbgrader's gradebook (formgrader, nbgrader export), last of all: if
+    the gradebook stays locked, the reports and feedback are already written. A pair the gradebook
+    cannot take becomes an error, and the reports are written again to say so."""
     if not batch.options.get("gradebook", True):
         return
     from . import gradebook
-    url = gradebook.db_url(batch.root)
-    gradebook.ensure_assignment(url, batch.assignment, batch.sources)
-    gradebook.write(url, batch.assignment, batch.results)
+    from .result import UNRECORDED
+    url = gradebook.timed(gradebook.db_url(batch.root), batch.options.get("gradebook_timeout") or gradebook.TIMEOUT)
+    recorded = [r for r in batch.results if r.status not in UNRECORDED]
+    try:
+        failed = gradebook.record(url, batch.assignment, batch.sources, recorded)
+    except Exception as err:  # noqa: BLE001 - NotWritten, or any other refusal: the reports are kept
+        why = err.args[0] if isinstance(err, gradebook.NotWritten) else f"{type(err).__name__}: {err}"
+        raise GradebookNotWritten(why, _later_command(batch), batch.results) from None
+    batch.recorded = [r for r in recorded if (r.student, r.notebook) not in failed]
+    for r in batch.results:
+        if (r.student, r.notebook) in failed:
+            r.status, r.reason = "error", failed[(r.student, r.notebook)]
+    if failed:
+        write_reports(batch)
+
+
+def _later_command(batch):
+    import shlex
+    words = ["autograder", "grade", batch.assignment, "--gradebook-only"]
+    if batch.root != Path.cwd():
+        words += ["--root", str(batch.root)]
+    if batch.options.get("report_dir"):
+        words += ["--report-dir", str(Path(batch.options["report_dir"]).resolve())]
+    return shlex.join(words)
 
 
 def write_autograded(batch):
     """autograded/STUDENT/ASSIGNMENT/*.ipynb and the rest of nbgrader autograde's gradebook rows."""
     if batch.executed is None:
         return
+    import dataclasses
+
     from . import autograded, gradebook
-    autograded.write(batch, batch.executed, gradebook.db_url(batch.root))
+    url = gradebook.timed(gradebook.db_url(batch.root), batch.options.get("gradebook_timeout") or gradebook.TIMEOUT)
+    try:   # only the pairs whose scores the gradebook holds
+        autograded.write(dataclasses.replace(batch, results=batch.recorded), batch.executed, url)
+    except Exception as err:  # noqa: BLE001 - the scores are written; the reports and feedback too
+        raise GradebookNotWritten(f"autograded/ and its gradebook rows: {type(err).__name__}: {err}",
+                                  _later_command(batch), batch.results) from None
 
 
 def write_reports(batch):
@@ -144,13 +222,22 @@ def write_reports(batch):
 
 
 def write_feedback(batch):
-    """feedback/STUDENT/ASSIGNMENT/NOTEBOOK.html for every student."""
+    """feedback/STUDENT/ASSIGNMENT/NOTEBOOK.html for every student; a pair whose status is not the
+    student's doing (error), or who has no valid id, keeps the feedback it had."""
     from . import feedback
-    feedback.write(batch.results, batch.root, batch.assignment)
+    from .result import UNRECORDED
+    failed = False
+    for r in [r for r in batch.results if r.status not in UNRECORDED]:
+        try:
+            feedback.write([r], batch.root, batch.assignment)
+        except Exception as err:  # noqa: BLE001 - one page that cannot be written costs only its pair
+            r.status, r.reason, failed = "error", f"its feedback could not be written: {type(err).__name__}: {err}", True
+    if failed:
+        write_reports(batch)
 
 
-STEPS = (start_imports, load_sources, plan_jobs, keep_notebooks, run_jobs, judge_runs, mark_late, write_gradebook,
-         write_autograded, write_reports, write_feedback)
+STEPS = (start_imports, load_sources, plan_jobs, keep_notebooks, run_jobs, judge_runs, mark_late,
+         write_reports, write_feedback, write_gradebook, write_autograded)   # reports first: they are never lost
 WRITERS = (write_gradebook, write_autograded, write_reports, write_feedback)   # what --dry-run skips
 
 
@@ -159,7 +246,9 @@ def grade(assignment, root=".", **options):
 
     options: jobs (default: the core count), scheduler (a dask address), cell_timeout and total_timeout
     (seconds), memory_gib (GiB per kernel), report_dir, gradebook (False: leave it and autograded/ alone),
-    students (grade only these; touch no one else's records), dry_run (grade, write nothing), progress.
+    students (grade only these; touch no one else's records), dry_run (grade, write nothing), progress,
+    gradebook_timeout (seconds to wait for a locked gradebook; then GradebookNotWritten, with the reports
+    and feedback written).
 
     >>> results = grade("01-chain-rule", jobs=2)
     >>> sorted({r.status for r in results})
@@ -174,14 +263,42 @@ def grade(assignment, root=".", **options):
         for step in STEPS:
             if not (options.get("dry_run") and step in WRITERS):
                 step(batch)
+            if step is plan_jobs and not batch.jobs:
+                break   # no submissions: nothing to run, and no earlier report or grade to overwrite
     finally:
         if batch.executed is not None:
             batch.executed.close()
     return batch.results
 
 
+HELP = """\
+statuses (one per student and notebook, in the table, grades.csv and grades.json):
+  graded              every test cell ran; the score is what the tests gave
+  timeout, memory     a cell went over its time or memory limit and was stopped; the cells after it
+                      still ran and were scored, unless the notebook's total time ran out
+  crashed             the kernel died, or the grading worker did; the tests after it score 0
+  invalid notebook    not a valid notebook, over the size limit, or not a regular file (a link, a FIFO)
+  missing notebook    the student's folder has no such notebook
+  tampered            a test cell was changed while it ran; it scores 0
+  invalid student id  the folder name breaks nbgrader's rules for student ids; nothing is graded
+  error               the grader's or the machine's fault, not the student's (the reason says which)
+A pair with status error or invalid student id is in the reports only: its earlier feedback and
+gradebook rows stay as they were.
+
+writing: reports/ first, then feedback/, then the gradebook and autograded/. A locked gradebook is
+waited for (--gradebook-timeout); if it stays locked, reports/ and feedback/ are kept, and the run
+prints the command that writes the gradebook from reports/ later (--gradebook-only).
+
+exit codes:
+  0  every pair graded, and everything written
+  1  some pair not graded, no submissions, or the gradebook not written
+  2  a usage error, or nothing graded and nothing written: the sandbox self-test failed, or
+     source/ does not pass its own tests"""
+
+
 def add_arguments(parser):
     """The options of `autograder grade` (imports nothing heavy: --help stays fast)."""
+    parser.epilog = f"{HELP}\n\n{parser.epilog}" if parser.epilog else HELP
     parser.add_argument("assignment", help="the assignment to grade, as named in source/ (e.g. 01-chain-rule)")
     parser.add_argument("--root", default=".", help="the nbgrader course directory (default: .)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="submissions graded at once (default: the core count)")
@@ -194,6 +311,11 @@ def add_arguments(parser):
     parser.add_argument("--student", action="append", dest="students", metavar="NAME",
                         help="grade only this student (repeatable); everyone else's records stay as they are")
     parser.add_argument("--dry-run", action="store_true", help="grade and print the table, but write nothing")
+    parser.add_argument("--gradebook-timeout", type=float, default=60,
+                        help="seconds to wait for a gradebook that another program is writing (default: 60)")
+    parser.add_argument("--gradebook-only", action="store_true",
+                        help="grade nothing: write the results stored in reports/ASSIGNMENT/grades.json into the "
+                             "gradebook (after a run that found it locked)")
 
 
 def main(args):
@@ -203,13 +325,43 @@ def main(args):
     # second of start-up for a format that notebooks never use. The CLI process (and its workers) skip it.
     sys.modules.setdefault("rfc3987_syntax", None)
     from .plan import SourceError
+    if args.gradebook_only:
+        return _gradebook_only(args)
     try:
         results = grade(args.assignment, root=args.root, jobs=args.jobs, scheduler=args.scheduler,
                         cell_timeout=args.cell_timeout, total_timeout=args.total_timeout,
                         memory_gib=args.memory_gib, report_dir=args.report_dir, students=args.students,
-                        dry_run=args.dry_run, gradebook=not args.no_gradebook, progress=True)
+                        dry_run=args.dry_run, gradebook=not args.no_gradebook, progress=True,
+                        gradebook_timeout=args.gradebook_timeout)
     except (SourceError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(table(results) if results else f"no submissions: submitted/*/{args.assignment}/ is empty")
+    except GradebookNotWritten as err:
+        print(table(err.results))
+        print(f"error: the gradebook was not written: {err.args[0]}\nreports/ and feedback/ are written. "
+              f"To write the gradebook from the reports once it is free, run:\n  {err.args[1]}", file=sys.stderr)
+        return 1
+    if not results:
+        print(f"no submissions: no folder submitted/*/{args.assignment}/, so nothing was graded or written")
+        return 1
+    print(table(results))
     return 0 if all(r.status == "graded" for r in results) else 1
+
+
+def _gradebook_only(args):
+    """--gradebook-only: gradebook.write_later(), and what it wrote."""
+    from .gradebook import NotWritten, write_later
+    from .report import clean
+    try:
+        written, failed = write_later(args.assignment, args.root, args.report_dir, args.gradebook_timeout)
+    except FileNotFoundError as err:
+        print(f"error: no stored results to write ({err}): run autograder grade {args.assignment} first",
+              file=sys.stderr)
+        return 2
+    except NotWritten as err:
+        print(f"error: the gradebook was not written: {err}", file=sys.stderr)
+        return 1
+    for (student, notebook), why in sorted(failed.items()):
+        print(clean(f"not written: {student} {notebook}: {why}", one_line=True))
+    print(f"wrote {len(written)} stored results of {args.assignment} into the gradebook")
+    return 0 if not failed else 1

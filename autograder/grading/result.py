@@ -1,7 +1,11 @@
 """What grading one (student, notebook) pair produces: plain data, shared by every step."""
 from dataclasses import dataclass, field
 
-STATUSES = ("graded", "timeout", "memory", "crashed", "invalid notebook", "missing notebook", "tampered")
+STATUSES = ("graded", "timeout", "memory", "crashed", "invalid notebook", "missing notebook", "tampered",
+            "invalid student id", "error")
+# Not the student's doing (error: the grader's or the machine's fault), or no id to record it under: such a
+# pair is in the reports, but its feedback and gradebook rows are left as they were.
+UNRECORDED = ("invalid student id", "error")
 TRUSTED = "(source)"   # the student name under which the trusted run of source/ travels
 
 
