@@ -39,7 +39,10 @@ def run_job(job, limits):
     tests = set(job["tests"])
     cells = {nbgrader_meta(c)["grade_id"]: cell_run(c) for c in nb.cells
              if nbgrader_meta(c).get("grade_id") in tests and c.get("execution_count") is not None}
-    run = {"cells": cells, "faults": faults}
+    locked = {nbgrader_meta(c)["grade_id"]: cell_run(c)["error"] for c in nb.cells
+              if nbgrader_meta(c).get("locked") and nbgrader_meta(c).get("grade_id") not in tests
+              and cell_run(c)["error"]}
+    run = {"cells": cells, "faults": faults, "locked": locked}
     if job.get("keep"):   # the executed notebook, for autograded/ (see autograded.Executed)
         run["nb"] = nbformat.writes(nb)
     return run

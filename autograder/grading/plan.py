@@ -46,7 +46,19 @@ def student_job(folder, name, source_nb, names, files):
     except Unusable as err:
         return {"nb": None, "tests": tests, "status": err.args[0], "reason": err.args[1]}
     return {"nb": nbformat.writes(nb), "filename": f"{name}.ipynb", "files": files, "tests": tests,
-            "notes": notes}
+            "notes": notes, "preamble": preamble(nb)}
+
+
+def preamble(nb):
+    """The locked cells that run before any code of the student's: if one fails, the student is not the cause."""
+    ids = []
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "code" and not meta.get("locked"):
+            break
+        if meta.get("locked") and meta.get("grade_id"):
+            ids.append(meta["grade_id"])
+    return ids
 
 
 def for_kernel(nb, tests):
@@ -67,8 +79,19 @@ def result_of(student, name, source_nb, job, run, trusted):
         return Result(student, name, job["status"], job["reason"], 0.0, max_score, items)
     items = [judge(t, trusted["cells"][t.grade_id], run["cells"].get(t.grade_id)) for t in tests]
     status, reasons = _status(run["faults"], items)
-    reason = "; ".join(reasons + job["notes"])
+    broken, locked = _locked_errors(run.get("locked", {}), job.get("preamble", []))
+    if broken:
+        return Result(student, name, "error", "; ".join(broken), 0.0, max_score, items)
+    reason = "; ".join(reasons + locked + job["notes"])
     return Result(student, name, status, reason, sum(i.score for i in items), max_score, items)
+
+
+def _locked_errors(errors, preamble):
+    """(environment faults, the student's) among the errors of locked cells, as reasons."""
+    said = {gid: f"locked cell {gid} raised {e['ename']}: {e['evalue']}"[:300] for gid, e in errors.items()}
+    broken = [f"{said[gid]}, before any of the student's code ran: the grading environment is at fault, "
+              "not the submission" for gid in preamble if gid in said]
+    return broken, [text for gid, text in said.items() if gid not in preamble]
 
 
 def _status(faults, items):
@@ -115,6 +138,7 @@ def check_trusted(name, run):
     """The source notebook must pass its own tests; otherwise no verdict can be trusted."""
     broken = [f"{gid}: {cell['error']['ename']}: {cell['error']['evalue']}" for gid, cell in run["cells"].items()
               if cell["error"]]
+    broken += [f"locked cell {gid}: {e['ename']}: {e['evalue']}" for gid, e in run.get("locked", {}).items()]
     problems = [reason for _, reason in run["faults"]] + broken
     if problems:
         raise SourceError(f"source/{name} does not pass its own tests, so nothing can be graded against it:\n  "
