@@ -43,15 +43,33 @@ def timed(url, seconds=TIMEOUT):
 
 def record(url, assignment, source_nbs, results):
     """ensure_assignment() then write(); NotWritten if the database refuses them (locked, read-only)."""
-    from sqlalchemy.exc import OperationalError
+    import logging
+    quiet = logging.getLogger("tornado.application")   # nbgrader logs a traceback before each error it raises
+    level, quiet.disabled = quiet.disabled, True
     try:
         ensure_assignment(url, assignment, source_nbs)
         return write(url, assignment, results)
-    except OperationalError as err:
-        why = str(err.orig if err.orig is not None else err).splitlines()[0]
+    except Exception as err:
+        if not _refused(err):
+            raise
+        why = str(_refused(err)).splitlines()[0]
         if "locked" in why:
             why += " (formgrader, or another grading run, is writing to it)"
         raise NotWritten(f"{url.split('?')[0]}: {why}") from None
+    finally:
+        quiet.disabled = level
+
+
+def _refused(err):
+    """The database's own refusal (sqlite3's OperationalError: locked, read-only, disk full) behind err, or
+    None. nbgrader re-raises it as InvalidEntry, so the causes are followed."""
+    import sqlite3
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, sqlite3.OperationalError):
+            return err
+        err, seen = getattr(err, "orig", None) or err.__cause__ or err.__context__, seen + 1
+    return None
 
 
 def ensure_assignment(url, assignment, source_nbs):
@@ -101,12 +119,11 @@ def _set_scores(gb, assignment, result):
 
 def _contained(write_one, gb):
     """None if write_one() worked, else why not; a database that refuses everything is raised."""
-    from sqlalchemy.exc import OperationalError
     try:
         write_one()
-    except OperationalError:
-        raise
     except Exception as err:  # noqa: BLE001 - one pair the gradebook cannot take costs only that pair
+        if _refused(err):
+            raise
         return f"the gradebook could not record it: {type(err).__name__}: {str(err).splitlines()[0][:200]}"
     return None
 
