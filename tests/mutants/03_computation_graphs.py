@@ -21,9 +21,9 @@ def _mul(*body):
     return _binary("__mul__", "*", body)
 
 
-def _unary(name, head, forward, grad, attach=True):
+def _unary(name, head, forward, grad, attach=True, parents="(self,)"):
     """A one-input op: forward is the out.data expression, grad the line(s) inside _backward."""
-    lines = [f"def {head}:", *forward, f"    out = Value({'_fwd'}, (self,), {name!r})", "    def _backward():",
+    lines = [f"def {head}:", *forward, f"    out = Value({'_fwd'}, {parents}, {name!r})", "    def _backward():",
              *[f"        {g}" for g in grad]]
     if attach:
         lines.append("    out._backward = _backward")
@@ -31,20 +31,20 @@ def _unary(name, head, forward, grad, attach=True):
     return "\n".join(lines) + "\n"
 
 
-def _pow(fwd="self.data ** k", grad="self.grad += k * self.data ** (k - 1) * out.grad"):
-    return _unary("**", "__pow__(self, k)", [f"    _fwd = {fwd}"], [grad])
+def _pow(parents="(self,)", fwd="self.data ** k", grad="self.grad += k * self.data ** (k - 1) * out.grad"):
+    return _unary("**", "__pow__(self, k)", [f"    _fwd = {fwd}"], [grad], parents=parents)
 
 
-def _exp(fwd="math.exp(self.data)", grad="self.grad += out.data * out.grad"):
-    return _unary("exp", "exp(self)", [f"    _fwd = {fwd}"], [grad])
+def _exp(parents="(self,)", fwd="math.exp(self.data)", grad="self.grad += out.data * out.grad"):
+    return _unary("exp", "exp(self)", [f"    _fwd = {fwd}"], [grad], parents=parents)
 
 
-def _tanh(fwd="math.tanh(self.data)", grad="self.grad += (1 - out.data ** 2) * out.grad"):
-    return _unary("tanh", "tanh(self)", [f"    _fwd = {fwd}"], [grad])
+def _tanh(parents="(self,)", fwd="math.tanh(self.data)", grad="self.grad += (1 - out.data ** 2) * out.grad"):
+    return _unary("tanh", "tanh(self)", [f"    _fwd = {fwd}"], [grad], parents=parents)
 
 
-def _relu(fwd="self.data if self.data > 0 else 0.0", grad="self.grad += (out.data > 0) * out.grad"):
-    return _unary("relu", "relu(self)", [f"    _fwd = {fwd}"], [grad])
+def _relu(parents="(self,)", fwd="self.data if self.data > 0 else 0.0", grad="self.grad += (out.data > 0) * out.grad"):
+    return _unary("relu", "relu(self)", [f"    _fwd = {fwd}"], [grad], parents=parents)
 
 
 _TOPO = ["order, visited, stack = [], set(), [(root, False)]",
@@ -119,7 +119,9 @@ def _nsd(neg=("self.grad += -1.0 * out.grad",), sub=("self.grad += out.grad", "o
 EXERCISES = {
     "value_add": {
         "mutants": [
-            Mutant("= instead of += (a + a loses a share)", _add("self.grad = out.grad", "other.grad = out.grad"), "half"),
+            Mutant("= instead of += (a + a loses a share)", _add("self.grad = out.grad", "other.grad = out.grad"), "overwrites"),
+            Mutant("= on the self line only ((a + c) * a loses a share)", _add("self.grad = out.grad", "other.grad += out.grad"), "never self.grad ="),
+            Mutant("= on the other line only", _add("self.grad += out.grad", "other.grad = out.grad"), "overwrites"),
             Mutant("sign flip", _add("self.grad -= out.grad", "other.grad -= out.grad"), "opposite sign"),
             Mutant("ignores the upstream gradient", _add("self.grad += 1.0", "other.grad += 1.0")),
             Mutant("other forgotten", _add("self.grad += out.grad"), "all zeros"),
@@ -135,7 +137,8 @@ EXERCISES = {
     },
     "value_mul": {
         "mutants": [
-            Mutant("= instead of += (a * a loses a share)", _mul("self.grad = other.data * out.grad", "other.grad = self.data * out.grad"), "half"),
+            Mutant("= instead of += (a * a loses a share)", _mul("self.grad = other.data * out.grad", "other.grad = self.data * out.grad"), "overwrites"),
+            Mutant("= on the self line only (a * c + a loses a share)", _mul("self.grad = other.data * out.grad", "other.grad += self.data * out.grad"), "(+=)"),
             Mutant("own data instead of the other's", _mul("self.grad += self.data * out.grad", "other.grad += other.data * out.grad")),
             Mutant("sign flip", _mul("self.grad -= other.data * out.grad", "other.grad -= self.data * out.grad"), "opposite sign"),
             Mutant("ignores the upstream gradient", _mul("self.grad += other.data", "other.grad += self.data")),
@@ -185,6 +188,7 @@ EXERCISES = {
             Mutant("sign flip", _pow(grad="self.grad -= k * self.data ** (k - 1) * out.grad"), "opposite sign"),
             Mutant("forward multiplies", _pow(fwd="self.data * k")),
             Mutant("output instead of input", _pow(grad="self.grad += k * out.data ** (k - 1) * out.grad")),
+            Mutant("no parents tuple", _pow(parents="()"), "list the parents"),
         ],
         "valid": [
             Valid("k * out / self", _pow(grad="self.grad += k * out.data / self.data * out.grad")),
@@ -196,6 +200,8 @@ EXERCISES = {
             Mutant("negation passes the gradient unchanged", _nsd(neg=("self.grad += out.grad",)), "opposite sign"),
             Mutant("subtraction: b's share with the wrong sign", _nsd(sub=("self.grad += out.grad", "other.grad += out.grad")), "opposite sign"),
             Mutant("subtraction: = instead of += (a - a)", _nsd(sub=("self.grad = out.grad", "other.grad = -out.grad"))),
+            Mutant("subtraction: = on the self line only ((a - b) * a)", _nsd(sub=("self.grad = out.grad", "other.grad += -1.0 * out.grad")), "(+=)"),
+            Mutant("negation: = instead of += ((-a) * a)", _nsd(neg=("self.grad = -out.grad",)), "overwrites"),
             Mutant("division: b's share with the wrong sign", _nsd(div=("self.grad += out.grad / other.data", "other.grad += self.data / other.data ** 2 * out.grad")), "opposite sign"),
             Mutant("division: a's share times b", _nsd(div=("self.grad += out.grad * other.data", "other.grad += -self.data / other.data ** 2 * out.grad"))),
             Mutant("division: square forgotten", _nsd(div=("self.grad += out.grad / other.data", "other.grad += -self.data / other.data * out.grad"))),
@@ -217,6 +223,7 @@ EXERCISES = {
             Mutant("exp(-x) forward", _exp(fwd="math.exp(-self.data)")),
             Mutant("sign flip", _exp(grad="self.grad -= out.data * out.grad"), "opposite sign"),
             Mutant("twice", _exp(grad="self.grad += 2 * out.data * out.grad"), "twice"),
+            Mutant("no parents tuple", _exp(parents="()"), "list the parents"),
         ],
         "valid": [
             Valid("math.e power", _exp(fwd="math.e ** self.data", grad="self.grad += math.exp(self.data) * out.grad")),
@@ -231,6 +238,7 @@ EXERCISES = {
             Mutant("sign flip", _tanh(grad="self.grad += (out.data ** 2 - 1) * out.grad"), "opposite sign"),
             Mutant("twice", _tanh(grad="self.grad += 2 * (1 - out.data ** 2) * out.grad"), "twice"),
             Mutant("sigmoid's a(1 - a)", _tanh(grad="self.grad += out.data * (1 - out.data) * out.grad")),
+            Mutant("no parents tuple", _tanh(parents="()"), "list the parents"),
         ],
         "valid": [
             Valid("1 / cosh^2", _tanh(grad="self.grad += out.grad / math.cosh(self.data) ** 2")),
@@ -246,6 +254,8 @@ EXERCISES = {
             Mutant("gate reversed", _relu(grad="self.grad += (out.data <= 0) * out.grad")),
             Mutant("leaky", _relu(fwd="self.data if self.data > 0 else 0.01 * self.data", grad="self.grad += (1.0 if self.data > 0 else 0.01) * out.grad")),
             Mutant("absolute value", _relu(fwd="abs(self.data)", grad="self.grad += (1.0 if self.data > 0 else -1.0) * out.grad")),
+            Mutant("no parents tuple", _relu(parents="()"), "list the parents"),
+            Mutant("parents as a bare Value, not a tuple", _relu(parents="self")),
         ],
         "valid": [
             Valid("gate on the input", _relu(fwd="max(self.data, 0.0)", grad="self.grad += out.grad if self.data > 0 else 0.0")),
