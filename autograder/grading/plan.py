@@ -5,11 +5,13 @@ cells, and any repairs made), so that it can travel to a worker process or a
 dask cluster; so is the run that comes back.
 """
 import base64
+import copy
 import hashlib
 import json
 import os
 from pathlib import Path
 
+from .demos import without_demos
 from .restore import Unusable, graded_cells, locate, nbgrader_meta, read, restore
 from .verdict import Item, judge
 
@@ -27,10 +29,12 @@ def data_files(folder):
             if p.is_file() and p.suffix != ".ipynb"}
 
 
-def trusted_job(source_nb, name, files):
-    """The source notebook itself, run in a sandbox like any other, to record the expected values."""
+def trusted_job(source_nb, name, files, demos=False):
+    """The source notebook itself, run in a sandbox like any other, to record the expected values
+    (without its demo cells, as every student's run, unless demos)."""
     import nbformat
-    return {"nb": nbformat.writes(source_nb), "filename": f"{name}.ipynb", "files": files,
+    ran = source_nb if demos else without_demos(copy.deepcopy(source_nb), source_nb)
+    return {"nb": nbformat.writes(ran), "filename": f"{name}.ipynb", "files": files,
             "tests": [t.grade_id for t in graded_cells(source_nb)], "notes": []}
 
 
@@ -42,6 +46,7 @@ def student_job(folder, name, source_nb, names, files):
         path, note = locate(folder, f"{name}.ipynb", source_nb, {f"{n}.ipynb" for n in names})
         nb = read(path)
         notes = [note] * bool(note) + restore(nb, source_nb)
+        without_demos(nb, source_nb)
         for_kernel(nb, set(tests))
     except Unusable as err:
         return {"nb": None, "tests": tests, "status": err.args[0], "reason": err.args[1]}
@@ -117,7 +122,8 @@ def _key(nb, files):
     """The trusted run depends on the notebook, its data files, and the code of the checks."""
     package = Path(__file__).parent.parent
     code = "".join((package / f).read_text() for f in ("checks.py", "records.py", "gradcheck.py", "diagnose.py",
-                                                       "grading/rewrite.py", "grading/kernel_side.py"))
+                                                       "grading/rewrite.py", "grading/kernel_side.py",
+                                                       "grading/demos.py"))
     text = json.dumps([nb, files], sort_keys=True) + code
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 

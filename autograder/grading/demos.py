@@ -1,0 +1,76 @@
+"""Demo cells: locked plots, sliders and trainings that no verdict needs, skipped when grading.
+
+An author tags a locked cell `demo` (docs/authoring.md). Grading runs every
+notebook, the trusted run of source/ included, without those cells, which is
+sound only if no later cell reads what a demo binds: `autograder build` checks
+that statically (static_problems) and proves it by running the source notebook
+both ways in the sandbox, comparing every record (prove).
+"""
+import ast
+
+TAG = "demo"
+
+
+def _meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def demo_ids(source_nb):
+    """grade_ids of the source notebook's demo cells (only locked cells can be demos: never the student's)."""
+    return {_meta(c)["grade_id"] for c in source_nb.cells if TAG in c.get("metadata", {}).get("tags", [])
+            and _meta(c).get("locked") and _meta(c).get("grade_id")}
+
+
+def without_demos(nb, source_nb):
+    """nb less the cells that source/ tags demo, matched by grade_id (a student's own tag counts for nothing)."""
+    demos = demo_ids(source_nb)
+    nb.cells = [c for c in nb.cells if _meta(c).get("grade_id") not in demos]
+    return nb
+
+
+def static_problems(source_nb):
+    """Names a demo binds that a later cell which is not a demo reads."""
+    demos, bound, problems = demo_ids(source_nb), {}, []
+    for cell in source_nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        gid = _meta(cell).get("grade_id")
+        if gid in demos:
+            bound.update({n: gid for n in _top_level_names(tree)})
+            continue
+        read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        problems += [f"{gid or 'a cell'} reads `{n}`, which demo {bound[n]} binds: a graded run skips demos"
+                     for n in sorted(read & set(bound))]
+        for name in _top_level_names(tree):
+            bound.pop(name, None)
+    return problems
+
+
+def _top_level_names(tree):
+    names = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
+        else:
+            names |= {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return names
+
+
+def prove(source_nb, name, files=None, limits=None):
+    """Run source_nb in the sandbox with and without its demos; return the problems (none if the records,
+    expected and learner's values alike, are identical and every test passes)."""
+    from .parallel import run_job
+    from .plan import trusted_job
+    from .sandbox import Limits
+    limits = limits or Limits()
+    full = run_job(trusted_job(source_nb, name, files or {}, demos=True), limits)
+    skipped = run_job(trusted_job(source_nb, name, files or {}), limits)
+    problems = [f"{gid}: the run without demos {'raised ' + c['error']['ename'] if c['error'] else 'differs'}"
+                for gid, c in skipped.get("cells", {}).items()
+                if c["error"] or c["records"] != full.get("cells", {}).get(gid, {}).get("records")]
+    missing = set(full.get("cells", {})) - set(skipped.get("cells", {}))
+    return problems + [f"{gid}: not run without demos" for gid in sorted(missing)] + \
+        [f"{kind}: {why}" for kind, why in skipped.get("faults", [])]

@@ -1,0 +1,49 @@
+"""Demo cells are skipped when grading; that is sound only when no later cell reads what a demo binds."""
+import copy
+
+import nbformat
+import pytest
+
+from autograder.grading.demos import demo_ids, prove, static_problems, without_demos
+
+
+def cell(source, gid, demo=False, **meta):
+    c = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"grade_id": gid, **meta}})
+    if demo:
+        c.metadata["tags"] = ["demo"]
+    return c
+
+
+def notebook(*cells):
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+SOURCE = notebook(
+    cell("import numpy as np\nfrom autograder import check_close", "setup", locked=True),
+    cell("def double(x):\n    return 2 * x", "double", solution=True),
+    cell("curve = [double(v) for v in range(100)]\nprint(sum(curve))", "plot", demo=True, locked=True),
+    cell("check_close('double(3.0)', double(3.0), 6.0)", "double_test", grade=True, locked=True, points=1),
+)
+
+
+def test_only_the_sources_locked_demos_are_skipped():
+    submitted = copy.deepcopy(SOURCE)
+    submitted.cells[1].metadata["tags"] = ["demo"]           # a student's own tag on a solution cell
+    assert demo_ids(SOURCE) == {"plot"}
+    kept = [c.metadata["nbgrader"]["grade_id"] for c in without_demos(submitted, SOURCE).cells]
+    assert kept == ["setup", "double", "double_test"]
+
+
+def test_a_demo_that_a_later_cell_reads_is_refused():
+    leaning = copy.deepcopy(SOURCE)
+    leaning.cells.append(cell("check_close('curve', double(curve[1]), 4.0)", "t2", grade=True, locked=True))
+    assert static_problems(SOURCE) == []
+    assert static_problems(leaning) == ["t2 reads `curve`, which demo plot binds: a graded run skips demos"]
+
+
+@pytest.mark.slow
+def test_the_run_without_demos_records_the_same_values():
+    assert prove(SOURCE, "tiny") == []
+    broken = copy.deepcopy(SOURCE)
+    broken.cells[2].source = "double = lambda x: 3 * x"    # a demo that changes what the test sees
+    assert prove(broken, "tiny")
