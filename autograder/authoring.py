@@ -9,8 +9,9 @@ change it in place). `autograder build` refuses a test cell that breaks this.
 
 The analysis is a small taint flow over each cell's AST, in notebook order:
 solution cells taint every name they bind; an assignment from a tainted value
-taints its target, and one from clean values cleans it; a call that involves a
-tainted name taints every name passed to it. It over-approximates: `x.copy()`
+taints its target, and one from clean values cleans it; a call of tainted code
+(a learner's function, a method of a learner's object, or a test helper that
+reads either) taints every name passed to it. It over-approximates: `x.copy()`
 passed to the learner keeps x clean, a bare `x` does not.
 """
 import ast
@@ -95,6 +96,8 @@ def _immutable(node, flow):
         return node.id in flow.immutable
     if isinstance(node, (ast.Tuple, ast.List)) and isinstance(node, ast.Tuple):
         return all(_immutable(e, flow) for e in node.elts)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("float", "int", "len"):
+        return True   # a Python number, whatever it was made from
     if isinstance(node, ast.UnaryOp):
         return _immutable(node.operand, flow)
     if isinstance(node, ast.BinOp):
@@ -155,8 +158,8 @@ def _calls(stmt, flow, problems):
     """Taint what learner calls may change, then judge each check's expected value."""
     nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
     calls = [n for n in _walk_skipping(stmt, nested) if isinstance(n, ast.Call)]
-    for call in calls:
-        if check_kind(call) is None and _free_names(call) & flow.tainted:
+    for call in calls:   # only the learner's code (or code that reads it) can change what it is handed
+        if check_kind(call) is None and _free_names(call.func) & flow.tainted:
             flow.tainted.update(_passed_names(call, flow))
     for call in calls:
         if check_kind(call) is not None:
