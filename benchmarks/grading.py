@@ -4,7 +4,9 @@ For every notebook of the course, 20 students submit a mix of correct, partly
 wrong (one exercise replaced by a known mutant) and broken notebooks (the
 untouched release, or an error in the setup cell). Both tools grade them in one
 temporary course directory; the script prints both wall times, the ratio,
-autograder's fixed start-up, and whether the scores agree item by item.
+autograder's fixed start-up, whether the scores agree item by item, and the peak
+RSS of autograder's main process: with the class, and with one submission that
+prints 300 MB (what a submission prints must not grow the grader).
 
     python benchmarks/grading.py                  # every notebook, 20 students each
     python benchmarks/grading.py --notebooks 01-chain-rule --students 8
@@ -12,6 +14,7 @@ autograder's fixed start-up, and whether the scores agree item by item.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -79,12 +82,22 @@ def make_course(dest, names, students):
             nbformat.write(submission(i, name, solution, release), folder / f"{name}.ipynb")
 
 
+# `autograder grade`, run so that it reports its own (the main process's) peak RSS when it ends
+GRADE = ("-c", "import resource, sys\nfrom autograder.cli import main\ncode = main(sys.argv[1:])\n"
+               "print(f'main process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} kB', file=sys.stderr)\n"
+               "sys.exit(code)", "grade")
+PEAK_KB = {}   # course directory -> the peak RSS of autograder's main process in its last run there
+
+
 def run(course, *args, env=None):
     """Run python args in course; return the wall time in seconds. Exit 1 (some pair not graded) is fine."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, *args], cwd=course, env=env, capture_output=True, text=True)
     if done.returncode not in (0, 1) or "Traceback" in done.stderr:
         raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    peak = re.search(r"main process peak RSS (\d+) kB", done.stderr)
+    if peak:
+        PEAK_KB[str(course)] = int(peak.group(1))
     return time.perf_counter() - start
 
 
@@ -131,7 +144,7 @@ def kernel_seconds(course, name):
 def startup(course, name, jobs, env):
     """autograder's fixed cost (trusted run cached): the wall time of grading one submission, less the time
     that submission's kernel takes alone; and the wall time of a run with no submissions. Best of two."""
-    grade = ("-m", "autograder.cli", "grade", name, "--jobs", str(jobs))
+    grade = (*GRADE, name, "--jobs", str(jobs))
     one, none = small_course(course, name, 1), small_course(course, name, 0)
     run(one, *grade, env=env)   # warm the cache and the gradebook
     wall = min(run(one, *grade, env=env) for _ in range(2))
@@ -148,13 +161,27 @@ def bench(names, students, jobs):
         for name in names:
             theirs_s = run(course, "-m", "nbgrader", "autograde", name, "--force")
             theirs = nbgrader_scores(course, name)
-            ours_s = run(course, "-m", "autograder.cli", "grade", name, "--jobs", str(jobs), env=env)
+            ours_s = run(course, *GRADE, name, "--jobs", str(jobs), env=env)
             ours = our_scores(course, name)
             rows.append((name, theirs_s, ours_s, theirs == ours and len(theirs) == students))
             for student, item, a, b in differences(theirs, ours):
                 print(f"{name}: {student} {item}: nbgrader {a}, autograder {b}")
         rows.append(("start-up", None, startup(course, names[0], jobs, env), None))
+        rows.append(("peak", None, (max(PEAK_KB.get(str(course), 0), 0), flood_peak(course, names[0], jobs, env)), None))
     return rows
+
+
+def flood_peak(course, name, jobs, env):
+    """The main process's peak RSS (kB) grading two students of name, one of whom prints 300 MB."""
+    small = course.parent / "flood"
+    shutil.copytree(course.parent / "small-1", small)   # startup()'s course of one student
+    folder = small / "submitted" / "flood" / name
+    folder.mkdir(parents=True)
+    nb = nbformat.read(small / "submitted" / "student00" / name / f"{name}.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import sys\nfor _ in range(300_000):\n    sys.stdout.write('x' * 999 + '\\n')"))
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    run(small, *GRADE, name, "--jobs", str(jobs), env=env)
+    return PEAK_KB[str(small)]
 
 
 def main(argv=None):
@@ -167,6 +194,7 @@ def main(argv=None):
     rows = bench(args.notebooks, args.students, args.jobs)
     print(f"{args.students} students per notebook, autograder --jobs {args.jobs}, {os.cpu_count()} cores")
     print(f"{'notebook':<28} {'nbgrader s':>10} {'autograder s':>12} {'ratio':>6}  scores agree")
+    peak, flood = rows.pop()[2]
     for name, theirs, ours, agree in rows[:-1]:
         print(f"{name:<28} {theirs:>10.1f} {ours:>12.1f} {theirs / ours:>5.2f}x  {'yes' if agree else 'NO'}")
     total_theirs, total_ours = sum(r[1] for r in rows[:-1]), sum(r[2] for r in rows[:-1])
@@ -175,6 +203,8 @@ def main(argv=None):
     fixed, none, kernel = rows[-1][2]
     print(f"autograder fixed start-up on {args.notebooks[0]} (trusted run cached): {fixed:.2f} s "
           f"(one submission graded, less its {kernel:.2f} s in the sandbox); a run with no submissions: {none:.2f} s")
+    print(f"autograder main process peak RSS: {peak / 1024:.0f} MB grading {args.students} students of "
+          f"{args.notebooks[-1]}; {flood / 1024:.0f} MB grading two, one of whom prints 300 MB")
     return 0 if all(r[3] for r in rows[:-1]) else 1
 
 
