@@ -32,6 +32,17 @@ class Batch:
     executed: object = None   # autograded.Executed: the executed notebooks, on disk, awaiting their verdicts
 
 
+def check_sandbox(batch):
+    """The sandbox self-test (preflight.py), before anything is read or written: bwrap runs with the sandbox's
+    flags, and the kernel's interpreter in it imports numpy and the grader's autograder. Else exit 2."""
+    from .parallel import limits_of
+    from .preflight import on_cluster, preflight
+    if batch.options.get("scheduler"):   # the kernels run on the cluster's workers: check there
+        on_cluster(batch.options["scheduler"], limits_of(batch.options))
+    else:
+        preflight(limits_of(batch.options))
+
+
 def start_imports(batch):
     """Start the workers' forkserver, and import nbgrader's gradebook API in the background: each takes
     most of a second, and both overlap the planning (and the kernels). The gradebook step imports the
@@ -236,7 +247,7 @@ def write_feedback(batch):
         write_reports(batch)
 
 
-STEPS = (start_imports, load_sources, plan_jobs, keep_notebooks, run_jobs, judge_runs, mark_late,
+STEPS = (check_sandbox, start_imports, load_sources, plan_jobs, keep_notebooks, run_jobs, judge_runs, mark_late,
          write_reports, write_feedback, write_gradebook, write_autograded)   # reports first: they are never lost
 WRITERS = (write_gradebook, write_autograded, write_reports, write_feedback)   # what --dry-run skips
 
@@ -325,6 +336,7 @@ def main(args):
     # second of start-up for a format that notebooks never use. The CLI process (and its workers) skip it.
     sys.modules.setdefault("rfc3987_syntax", None)
     from .plan import SourceError
+    from .preflight import PreflightError
     if args.gradebook_only:
         return _gradebook_only(args)
     try:
@@ -333,7 +345,7 @@ def main(args):
                         memory_gib=args.memory_gib, report_dir=args.report_dir, students=args.students,
                         dry_run=args.dry_run, gradebook=not args.no_gradebook, progress=True,
                         gradebook_timeout=args.gradebook_timeout)
-    except (SourceError, FileNotFoundError) as err:
+    except (SourceError, FileNotFoundError, PreflightError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except GradebookNotWritten as err:

@@ -1,11 +1,17 @@
 """Run one notebook in a fresh bubblewrap sandbox, one cell at a time.
 
-The kernel sees only what Python needs (read-only) and a private working
-directory holding the one notebook. It has no network (the kernel's ZMQ
-sockets are unix sockets in a private folder, ipc transport), a cleared
-environment, an address-space cap (RLIMIT_AS via prlimit), a per-cell and a
-total time limit. Faults come back as a Fault, never as an exception.
+The kernel runs as nobody (uid and gid 65534 in its own user namespace) with no
+capabilities and no way to make another user namespace, so it cannot remount
+anything. It sees only what Python needs, read-only: the system, the
+interpreter, the venv, and the grader's own autograder package at a fixed path
+(/opt/autograder, first on sys.path). Its writable places are two tmpfs of
+bounded size: /tmp and its working directory, which holds the assignment's
+data files (read-only) and never the notebook. It has no network (the kernel's
+ZMQ sockets are unix sockets in a private folder, ipc transport), a cleared
+environment, caps on memory, processes and CPU share (limits.py), a per-cell
+and a total time limit. Faults come back as a Fault, never as an exception.
 """
+import functools
 import json
 import os
 import subprocess
@@ -17,14 +23,22 @@ from pathlib import Path
 
 import autograder
 
-MEMORY = 2 * 1024 ** 3          # bytes of address space for the kernel: numpy and a few arrays fit
+from .limits import Confinement
+
+MEMORY = 2 * 1024 ** 3          # bytes of address space per process, and of memory for the whole sandbox
+DISK = 256 * 1024 ** 2          # bytes in /tmp, and again in the working directory; also the largest file
+PIDS = 128                      # processes and threads: ipykernel alone runs about a dozen
 TIMED_OUT = "CellTimeoutError"
 CELL_TIMEOUT, TOTAL_TIMEOUT = 30, 300   # seconds
+NOBODY = "65534"
+WORKDIR, PACKAGE_ROOT = "/home/learner", "/opt/autograder"
 READ_ONLY = ("/usr", "/etc/alternatives", "/etc/fonts", "/etc/ld.so.cache", "/etc/localtime")
 SYMLINKS = {"/bin": "usr/bin", "/lib": "usr/lib", "/lib64": "usr/lib64", "/sbin": "usr/sbin"}
 ENV = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
        "AUTOGRADER_RECORD": "1", "IPYTHONDIR": "/tmp/ipython", "MPLCONFIGDIR": "/tmp/matplotlib",
-       "PYTHONDONTWRITEBYTECODE": "1"}
+       "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": PACKAGE_ROOT, "HOME": WORKDIR}
+# After the package and the interpreter's own paths: a learner's autograder.py or numpy.py shadows nothing.
+APPEND_WORKDIR = f"__import__('sys').path.append({WORKDIR!r})"
 
 
 @dataclass
@@ -33,6 +47,8 @@ class Limits:
     cell_timeout: float = CELL_TIMEOUT
     total_timeout: float = TOTAL_TIMEOUT
     memory: int = MEMORY
+    disk: int = DISK
+    pids: int = PIDS
 
 
 @dataclass
@@ -42,40 +58,72 @@ class Fault:
     reason: str
 
 
-def _mounts():
-    """Read-only binds: the system, the interpreter, the venv and the autograder package alone."""
-    args = []
-    package = str(Path(autograder.__file__).parent)
-    for path in (*READ_ONLY, sys.base_prefix, sys.prefix, package):
-        if os.path.exists(path):
-            args += ["--ro-bind", path, path]
-    for link, target in SYMLINKS.items():
-        if os.path.islink(link):
-            args += ["--symlink", target, link]
+def bwrap():
+    """The bwrap program: $AUTOGRADER_BWRAP if set (a wrapper, or a build of your own), else bwrap on PATH."""
+    return os.environ.get("AUTOGRADER_BWRAP") or "bwrap"
+
+
+@functools.lru_cache(maxsize=None)
+def _supports(program, option):
+    """Whether this bwrap knows option (--disable-userns came in 0.8, --size in 0.5)."""
+    try:
+        return option in subprocess.run([program, "--help"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _isolation(program, limits):
+    """User, capabilities, and the two bounded tmpfs."""
+    args = ["--unshare-all", "--unshare-user", "--uid", NOBODY, "--gid", NOBODY, "--cap-drop", "ALL",
+            "--die-with-parent", "--new-session", "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+    if _supports(program, "--disable-userns"):
+        args.append("--disable-userns")
+    for path, mode in (("/tmp", "1777"), (WORKDIR, "0755")):
+        size = ["--size", str(limits.disk)] if _supports(program, "--size") else []   # else RLIMIT_FSIZE only
+        args += ["--perms", mode, *size, "--tmpfs", path] if _supports(program, "--perms") else [*size, "--tmpfs", path]
     return args
 
 
-def kernel_argv(workdir, conn, limits):
-    """The kernel's command line: prlimit caps memory, bwrap hides everything but workdir."""
-    env = dict(ENV, HOME=str(workdir), PATH=f"{sys.prefix}/bin:{ENV['PATH']}")
+def _mounts(files_dir):
+    """Read-only binds: the system, the interpreter, the venv, the grader's own package, the data files."""
+    args = []
+    for path in (*READ_ONLY, sys.base_prefix, sys.prefix):
+        if Path(path).exists():
+            args += ["--ro-bind", path, path]
+    for link, target in SYMLINKS.items():
+        if Path(link).is_symlink():
+            args += ["--symlink", target, link]
+    args += ["--ro-bind", str(Path(autograder.__file__).parent), f"{PACKAGE_ROOT}/autograder"]
+    for data in sorted(Path(files_dir).iterdir()) if files_dir else []:
+        args += ["--ro-bind", str(data), f"{WORKDIR}/{data.name}"]
+    return args
+
+
+def sandbox_argv(conn, limits, files_dir=None, confinement=None):
+    """The sandbox's command line up to the program it runs: cgroups and rlimits, then bwrap."""
+    program = bwrap()
+    env = dict(ENV, PATH=f"{sys.prefix}/bin:{ENV['PATH']}")
     setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
-    return ["prlimit", f"--as={limits.memory}", "--",
-            "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", *_mounts(),
-            "--bind", str(workdir), str(workdir), "--bind", str(conn), str(conn),
-            "--chdir", str(workdir), *setenv, "--",
-            f"{sys.prefix}/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}",
-            "--HistoryManager.hist_file=:memory:"]
+    prefix = (confinement or Confinement.none()).prefix(limits)
+    return [*prefix, program, *_isolation(program, limits), *_mounts(files_dir),
+            "--bind", str(conn), str(conn), "--chdir", WORKDIR, *setenv, "--"]
 
 
-def kernel_manager(workdir, conn, limits):
+def kernel_argv(conn, limits, files_dir=None, confinement=None):
+    """The kernel's command line; -P and ignore_cwd keep the working directory off the front of sys.path."""
+    return [*sandbox_argv(conn, limits, files_dir, confinement), f"{sys.prefix}/bin/python", "-P",
+            "-m", "ipykernel_launcher", "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:",
+            "--IPKernelApp.ignore_cwd=True", f"--IPKernelApp.exec_lines={APPEND_WORKDIR}"]
+
+
+def kernel_manager(conn, argv):
     """A jupyter_client manager whose kernelspec is the sandboxed command line."""
     from jupyter_client import AsyncKernelManager
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec_dir = Path(conn).parent / "spec" / "kernels" / "sandbox"
     spec_dir.mkdir(parents=True)
-    spec = {"argv": kernel_argv(workdir, conn, limits), "display_name": "sandbox", "language": "python",
+    spec = {"argv": argv, "display_name": "sandbox", "language": "python",
             "interrupt_mode": "message"}   # SIGINT would stop at bwrap; the kernel interrupts itself
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
     specs = KernelSpecManager(kernel_dirs=[str(spec_dir.parent)], ensure_native_kernel=False)
@@ -86,18 +134,18 @@ def kernel_manager(workdir, conn, limits):
 def run(nb, filename, limits=None, files=None):
     """Execute nb in a fresh sandbox, in place; return a list of Faults (empty if none).
 
-    files: {name: bytes} the assignment's data files from source/, copied beside the notebook.
+    files: {name: bytes} the assignment's data files from source/, read-only in the working directory.
+    filename: the notebook's name, for the reasons only: the kernel never holds the notebook file.
     """
     limits = limits or Limits()
-    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
-        workdir, conn = Path(tmp) / "work", Path(tmp) / "conn"
-        workdir.mkdir()
+    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp, Confinement(limits.memory, limits.pids) as box:
+        conn, files_dir = Path(tmp) / "conn", Path(tmp) / "files"
         conn.mkdir()
-        import nbformat
-        nbformat.write(nb, workdir / filename)   # the one file of the learner's the kernel can see
+        files_dir.mkdir()
         for name, data in (files or {}).items():
-            (workdir / Path(name).name).write_bytes(data)
-        return _execute(nb, kernel_manager(workdir, conn, limits), workdir, limits)
+            (files_dir / Path(name).name).write_bytes(data)
+        km = kernel_manager(conn, kernel_argv(conn, limits, files_dir, box))
+        return _execute(nb, km, conn, limits, box)
 
 
 def _client(nb, km, workdir, limits, deadline):
@@ -116,7 +164,7 @@ def _client(nb, km, workdir, limits, deadline):
                           resources={"metadata": {"path": str(workdir)}})
 
 
-def _execute(nb, km, workdir, limits):
+def _execute(nb, km, workdir, limits, box):
     from nbclient.exceptions import DeadKernelError
 
     deadline = time.monotonic() + limits.total_timeout
@@ -129,6 +177,9 @@ def _execute(nb, km, workdir, limits):
             try:
                 client.execute_cell(cell, index)
             except DeadKernelError:
+                if box.oom_kills():
+                    return faults + [Fault("memory", f"the kernel was killed in cell {_name(cell, index)} for "
+                                                     f"going over the memory limit of {limits.memory / 1024 ** 3:g} GiB")]
                 return faults + [Fault("crashed", f"the kernel died in cell {_name(cell, index)}")]
             faults += _cell_faults(cell, index, limits)
     return faults
