@@ -1,0 +1,77 @@
+"""formgrader after `autograder grade` (no `nbgrader autograde` at all): Manage Submissions shows every pair
+graded, the notebook's page shows each submission's score, a grader gives partial credit and a comment in
+the submission's page, and `nbgrader export` then carries that grade.
+"""
+import csv
+import subprocess
+import sys
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.servers import start
+from tests.test_grade_workflow import NAME, class_of_three
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def run(course, *cmd):
+    done = subprocess.run([sys.executable, "-m", *cmd], cwd=course, capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stdout + done.stderr   # autograder grade: 1 = some pair not graded
+    return done
+
+
+def exported(course):
+    run(course, "nbgrader", "export", "--to", "export.csv")
+    with (course / "export.csv").open() as f:
+        return {row["student_id"]: row for row in csv.DictReader(f)}
+
+
+def test_formgrader_grades_comments_and_exports_after_autograder_grade(page, tmp_path, artifact, record):
+    course = class_of_three(tmp_path / "course")
+    t0 = time.perf_counter()
+    done = run(course, "autograder.cli", "grade", NAME, "--jobs", "2")
+    record("autograder grade, 3 submissions", time.perf_counter() - t0)
+    assert "carol" in done.stdout
+    server = start("lab", course, tmp_path)
+    try:
+        page.goto(server.link("lab"))   # logs in: formgrader's API calls then carry the session's cookie
+        page.wait_for_selector(".jp-LauncherCard, .jp-Launcher", timeout=60_000)
+        page.goto(server.url + f"formgrader/manage_submissions/{NAME}")
+        for student, score in (("alice", "13 / 13"), ("bob", "0 / 13"), ("carol", "11 / 13")):
+            row = page.locator(f"tr:has(td.student-id:text-is('{student}'))")
+            assert row.locator("td.status").inner_text(timeout=30_000).strip() == "graded"
+            assert row.locator("td.score").inner_text().strip() == score
+        page.screenshot(path=artifact("formgrader-after-grade-submissions.png"))
+
+        page.goto(server.url + f"formgrader/gradebook/{NAME}/{NAME}")
+        carol = page.locator("tr:has(a.name-shown:text-is('carol'))")
+        assert carol.locator("td.score").inner_text(timeout=30_000).strip() == "11 / 13"
+        assert carol.locator("td.tests-failed").get_attribute("data-search") == "tests failed"
+        alice = page.locator("tr:has(a.name-shown:text-is('alice'))")
+        assert alice.locator("td.score").inner_text().strip() == "13 / 13"
+        assert alice.locator("td.tests-failed").get_attribute("data-search") == ""
+        page.screenshot(path=artifact("formgrader-after-grade-notebook.png"))
+
+        carol.locator("a.name-hidden").click()   # "Submission #N" (names are hidden): her autograded notebook
+        score = page.locator("input.score#numeric_derivative_test")
+        expect(score).to_have_attribute("placeholder", "0", timeout=30_000)   # the auto score; no manual one yet
+        assert "opposite sign" in page.locator("body").inner_text()   # the verdict, as the failed cell's error
+        score.fill("1")
+        score.press("Tab")   # formgrader saves a score on change
+        comment = page.locator("textarea#numeric_derivative-comment")
+        comment.fill("Right idea; the two points are subtracted the wrong way round.")
+        comment.press("Tab")
+        page.wait_for_selector(".comment-saved:visible", timeout=15_000)
+        page.screenshot(path=artifact("formgrader-after-grade-manual.png"))
+    finally:
+        server.stop()
+
+    rows = exported(course)
+    assert float(rows["carol"]["raw_score"]) == 12.0   # 11 from autograder grade, 1 of 2 by hand
+    assert float(rows["alice"]["raw_score"]) == 13.0
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        nb = gb.find_submission_notebook(NAME, NAME, "carol")
+        assert {c.name: c.manual_comment for c in nb.comments}["numeric_derivative"].startswith("Right idea")
