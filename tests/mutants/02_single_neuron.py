@@ -68,9 +68,9 @@ EXERCISES = {
     "losses": {
         "mutants": [
             Mutant("plain: missing factor 2", _losses(d="-(y - y_hat)"), "half"),
-            Mutant("half: factor 2 kept", _losses(hd="-2 * (y - y_hat)"), "twice"),
+            Mutant("half: factor 2 kept", _losses(hd="-2 * (y - y_hat)"), "cancels the 1/2"),
             Mutant("half: loss without the 1/2", _losses(hL="(y - y_hat) ** 2"), "twice"),
-            Mutant("plain: sign flip", _losses(d="2 * (y - y_hat)"), "opposite sign"),
+            Mutant("plain: sign flip", _losses(d="2 * (y - y_hat)"), "y_hat - y, not y - y_hat"),
             Mutant("half: sign flip", _losses(hd="y - y_hat"), "opposite sign"),
             Mutant("conventions swapped", _losses(L="0.5 * (y - y_hat) ** 2", d="-(y - y_hat)", hL="(y - y_hat) ** 2", hd="-2 * (y - y_hat)"), "half"),
             Mutant("absolute error", _losses(L="abs(y - y_hat)")),
@@ -88,7 +88,7 @@ EXERCISES = {
             Mutant("dL_dw forgets x", _step(dw="dL_dy_hat")),
             Mutant("forgotten bias gradient", _step(db="0.0"), "all zeros"),
             Mutant("dL_dw uses w", _step(dw="dL_dy_hat * w")),
-            Mutant("bias left out of the forward pass", _step(y_hat="w * x")),
+            Mutant("bias left out of the forward pass", _step(y_hat="w * x"), "bias included"),
         ],
         "valid": [
             Valid("expanded", _step(d="2 * (w * x + b - y)", dw="2 * (w * x + b - y) * x", db="2 * (w * x + b - y)")),
@@ -97,9 +97,9 @@ EXERCISES = {
     },
     "sgd_update": {
         "mutants": [
-            Mutant("ascent instead of descent", _sgd("    return param + lr * grad\n"), "opposite sign"),
+            Mutant("ascent instead of descent", _sgd("    return param + lr * grad\n"), "downhill"),
             Mutant("lr forgotten", _sgd("    return param - grad\n")),
-            Mutant("in place", _sgd("    param -= lr * grad\n    return param\n")),
+            Mutant("in place", _sgd("    param -= lr * grad\n    return param\n"), "in place"),
             Mutant("returns the step", _sgd("    return -lr * grad\n")),
             Mutant("divides by lr", _sgd("    return param - grad / lr\n")),
             Mutant("forgot to return", _sgd("    param = param - lr * grad\n"), "None"),
@@ -125,7 +125,7 @@ EXERCISES = {
     },
     "sigmoid_grad": {
         "mutants": [
-            Mutant("a treated as z", "def sigmoid_grad(a):\n    s = 1 / (1 + np.exp(-a))\n    return s * (1 - s)\n"),
+            Mutant("a treated as z", "def sigmoid_grad(a):\n    s = 1 / (1 + np.exp(-a))\n    return s * (1 - s)\n", "OUTPUT"),
             Mutant("sign flip", _sigmoid_grad("a * (a - 1)"), "opposite sign"),
             Mutant("tanh derivative", _sigmoid_grad("1 - a ** 2")),
             Mutant("just a", _sigmoid_grad("a")),
@@ -153,8 +153,8 @@ EXERCISES = {
     },
     "spreadsheet_backward": {
         "mutants": [
-            Mutant("sign flip at the loss", _backward(da2="y - a2"), "opposite sign"),
-            Mutant("plain-loss factor 2", _backward(da2="-2 * (y - a2)"), "twice"),
+            Mutant("sign flip at the loss", _backward(da2="y - a2"), "a2 - y, not y - a2"),
+            Mutant("plain-loss factor 2", _backward(da2="-2 * (y - a2)"), "half convention"),
             Mutant("z used instead of a in sigma'", _backward(dz2="dL_da2 * sigmoid_grad(z2)")),
             Mutant("a used instead of z: sigma(a2) in sigma'", _backward(dz1="dL_da1 * sigmoid(a1) * (1 - sigmoid(a1))")),
             Mutant("forgotten bias gradient", _backward(db1="0.0"), "all zeros"),
@@ -172,11 +172,11 @@ EXERCISES = {
         "mutants": [
             Mutant("missing 1/m", _batch(d="-2 * (y - predict(X, w, b))"), "1/m"),
             Mutant("divided by m twice", _batch(d="-2 * (y - predict(X, w, b)) / m / m"), "divide by m twice"),
-            Mutant("sign flip", _batch(d="2 * (y - predict(X, w, b)) / m"), "opposite sign"),
+            Mutant("sign flip", _batch(d="2 * (y - predict(X, w, b)) / m"), "y_hat - y, not"),
             Mutant("missing factor 2", _batch(d="-(y - predict(X, w, b)) / m"), "half"),
             Mutant("bias gradient not summed", _batch(db="dL_dy_hat"), "axes"),
             Mutant("forgotten bias gradient", _batch(db="0.0"), "all zeros"),
-            Mutant("forward without bias", _batch(pred="X @ w")),
+            Mutant("forward without bias", _batch(pred="X @ w"), "bias included"),
         ],
         "valid": [
             Valid("mean of per-example gradients", _batch(d="y_err = predict(X, w, b) - y", dw="2 * np.mean(X * y_err[:, None], axis=0)", db="2 * np.mean(y_err)").replace("dL_dy_hat = y_err", "y_err")),
