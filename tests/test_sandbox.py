@@ -232,3 +232,33 @@ def test_a_copy_of_the_course_with_its_own_package_grades_the_honest_solution_in
     assert done.returncode == 0, done.stdout + done.stderr
     grades = (copy / "reports" / NAME / "grades.csv").read_text()
     assert "honest-solution" in grades and ",graded," in grades, grades
+
+
+def fake_cgroups(monkeypatch, tmp_path, mounts, own):
+    monkeypatch.setattr(limits, "_mounts", lambda: {k: (str(tmp_path / m), root) for k, (m, root) in mounts.items()})
+    monkeypatch.setattr(limits, "_own_paths", lambda: own)
+
+
+def test_cgroup_v2_falls_back_from_a_busy_own_cgroup_to_the_root(monkeypatch, tmp_path):
+    """Where the grader's own v2 cgroup cannot hand out controllers (it has processes), the root is used."""
+    (tmp_path / "cg2" / "grader" / "cgroup.subtree_control").mkdir(parents=True)   # writing it fails
+    (tmp_path / "cg2" / "cgroup.subtree_control").write_text("cpu memory pids\n")
+    fake_cgroups(monkeypatch, tmp_path, {"cgroup2": ("cg2", "/")}, {"": "/grader"})
+    box = limits.Confinement(2 ** 30, 64)
+    assert box.version == 2 and box.dirs[0].parent == tmp_path / "cg2"
+    assert f"tee {box.dirs[0] / 'cgroup.procs'}" in box.prefix(sandbox.Limits())[2]
+    box.remove()
+    assert not box.dirs[0].exists()
+
+
+def test_cgroup_v1_under_a_mount_of_a_subtree_and_the_rlimit_fallback(monkeypatch, tmp_path):
+    """A container's cgroupfs may be mounted from a subtree: the grader's path is taken relative to it."""
+    mounts = {c: (c, "/docker/abc") for c in limits.CONTROLLERS}
+    for c in limits.CONTROLLERS:
+        (tmp_path / c / "x").mkdir(parents=True)
+    fake_cgroups(monkeypatch, tmp_path, mounts, {c: "/docker/abc/x" for c in limits.CONTROLLERS})
+    box = limits.Confinement(2 ** 30, 64)
+    assert box.version == 1 and [d.parent for d in box.dirs] == [tmp_path / c / "x" for c in limits.CONTROLLERS]
+    assert (box.dirs[1] / "pids.max").read_text() == "64" and "--nproc=64" not in box.prefix(sandbox.Limits())
+    fake_cgroups(monkeypatch, tmp_path, {}, {})
+    assert "--nproc=128" in limits.Confinement(2 ** 30, 64).prefix(sandbox.Limits())
