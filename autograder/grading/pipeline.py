@@ -222,14 +222,17 @@ def write_autograded(batch):
 
 
 def write_reports(batch):
-    """reports/ASSIGNMENT/grades.csv and grades.json."""
-    from . import report
+    """reports/ASSIGNMENT/grades.csv and grades.json, and index.html: the class report (what to reteach)."""
+    from . import classreport, report
+    from .restore import graded_cells
     folder = batch.options.get("report_dir") or batch.root / "reports" / batch.assignment
     results = batch.results
     if batch.options.get("students"):
         from .subset import with_others
         results = with_others(results, folder)
     report.write(results, folder)
+    order = {name: [t.grade_id for t in graded_cells(nb)] for name, nb in batch.sources.items()}
+    classreport.write(batch.assignment, results, order, folder)
 
 
 def write_feedback(batch):
