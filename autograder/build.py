@@ -19,6 +19,7 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMa
 from .hidden import unflagged_hidden_checks
 
 SKIP = {".ipynb_checkpoints", "__pycache__"}
+COURSE_ONLY = {"START-HERE.md"}   # the learner's "start here" page: course/ only, it points to solutions/
 STUB = "# YOUR CODE HERE\nraise NotImplementedError(\"replace this line with your code\")"
 
 
@@ -85,6 +86,8 @@ def write_tree(root, out):
     source, written = Path(root) / "source", []
     for target, steps in TARGETS.items():
         for path in _source_files(source):
+            if path.relative_to(source).as_posix() in COURSE_ONLY and target != "course":
+                continue
             dest = Path(out) / target / path.relative_to(source)
             dest.parent.mkdir(parents=True, exist_ok=True)
             if path.suffix == ".ipynb":
