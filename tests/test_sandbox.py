@@ -66,6 +66,14 @@ for path in glob.glob("/opt/autograder/autograder/**/*.py", recursive=True) + [o
         written.append(path)
     except OSError:
         pass
+from ipykernel import get_connection_file
+sockets = os.path.dirname(get_connection_file())   # the one folder on the host's disk that the kernel sees
+for attempt in (lambda: os.chmod(sockets, 0o777), lambda: open(os.path.join(sockets, "fill"), "wb")):
+    try:
+        attempt()
+        written.append(sockets)
+    except OSError:
+        pass
 print("written", written)"""
     faults, (out,) = run(attack)
     assert faults == [] and "remounted" not in out and "written []" in out, out
