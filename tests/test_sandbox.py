@@ -100,6 +100,8 @@ print(fill("/tmp/big"), fill("big"), [fill(f"/tmp/more{i}") for i in range(3)][-
 
 
 def test_fork_bomb_is_contained_and_the_kernel_survives():
+    if os.geteuid() == 0 and not cgroups():
+        pytest.skip("root without a writable cgroup: Linux does not enforce RLIMIT_NPROC for uid 0")
     bomb = """import os, time
 made = 0
 try:
