@@ -50,9 +50,9 @@ def record(url, assignment, source_nbs, results):
         ensure_assignment(url, assignment, source_nbs)
         return write(url, assignment, results)
     except Exception as err:
-        if not _refused(err):
+        if not refused(err):
             raise
-        why = str(_refused(err)).splitlines()[0]
+        why = str(refused(err)).splitlines()[0]
         if "locked" in why:
             why += " (formgrader, or another grading run, is writing to it)"
         raise NotWritten(f"{url.split('?')[0]}: {why}") from None
@@ -60,7 +60,7 @@ def record(url, assignment, source_nbs, results):
         quiet.disabled = level
 
 
-def _refused(err):
+def refused(err):
     """The database's own refusal (sqlite3's OperationalError: locked, read-only, disk full) behind err, or
     None. nbgrader re-raises it as InvalidEntry, so the causes are followed."""
     import sqlite3
@@ -122,7 +122,7 @@ def _contained(write_one, gb):
     try:
         write_one()
     except Exception as err:  # noqa: BLE001 - one pair the gradebook cannot take costs only that pair
-        if _refused(err):
+        if refused(err):
             raise
         return f"the gradebook could not record it: {type(err).__name__}: {str(err).splitlines()[0][:200]}"
     return None
