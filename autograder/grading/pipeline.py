@@ -303,6 +303,10 @@ def grade(assignment, root=".", **options):
 
 
 HELP = """\
+preflight: before anything is read or written, a sandbox self-test checks that bwrap runs with the
+sandbox's flags and that a kernel in it starts and imports numpy and autograder. If not, the run
+exits 2 with bwrap's own message and the fix, and writes nothing.
+
 statuses (one per student and notebook, in the table, grades.csv and grades.json):
   graded              every test cell ran; the score is what the tests gave
   timeout, memory     a cell went over its time or memory limit and was stopped; the cells after it
