@@ -122,6 +122,8 @@ def parse(data):
     raw = _load(data)
     if not isinstance(raw, dict) or not isinstance(raw.get("nbformat"), int):
         raise NotANotebook("it has no nbformat version")
+    if raw["nbformat"] not in (3, 4):
+        raise NotANotebook(f"its nbformat version is {raw['nbformat']}, where Jupyter writes 4")
     if raw["nbformat"] == 4 and not isinstance(raw.get("cells"), list):
         raise NotANotebook("its cells are not a list")
     try:
