@@ -101,11 +101,19 @@ def _unparsed_if_large(deserialize):
     would take several times its size): its content becomes a note of the same type, which output() keeps."""
     def bounded(msg_list, content=True, copy=True):
         if not (content and copy and len(msg_list) > 4 and len(msg_list[4]) > UNREAD):
-            return deserialize(msg_list, content=content, copy=copy)
-        msg = deserialize(msg_list, content=False, copy=copy)
+            return _as_dicts(deserialize(msg_list, content=content, copy=copy))
+        msg = _as_dicts(deserialize(msg_list, content=False, copy=copy), ("header", "parent_header", "metadata"))
         msg["content"] = _stand_in(msg["header"].get("msg_type"), msg["content"])
         return msg
     return bounded
+
+
+def _as_dicts(msg, parts=("header", "parent_header", "metadata", "content")):
+    """msg with each of its parts a dict, as nbclient assumes (a kernel may send any JSON there)."""
+    for part in parts:
+        if not isinstance(msg.get(part), dict):
+            msg[part] = {}
+    return msg
 
 
 def _stand_in(msg_type, raw):
