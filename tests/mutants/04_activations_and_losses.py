@@ -34,6 +34,11 @@ def _ce(expr):
     return f"def cross_entropy(P, Y):\n    m = P.shape[0]\n    return {expr}\n"
 
 
+def _jac(*body):
+    return ("def softmax_jacobian(z):\n    p = softmax(np.asarray(z, dtype=float)[None, :])[0]\n"
+            + "".join(f"    {line}\n" for line in body) + "    return J\n")
+
+
 def _ce_grad(expr):
     return f"def softmax_ce_grad(Z, Y):\n    m = Z.shape[0]\n    dL_dZ = {expr}\n    return dL_dZ\n"
 
@@ -142,6 +147,24 @@ EXERCISES = {
         "valid": [
             Valid("pick the true class", _ce("-np.mean(np.log(P[np.arange(m), Y.argmax(axis=1)]))")),
             Valid("einsum", _ce("-np.einsum('ij,ij->', Y, np.log(P)) / m")),
+        ],
+    },
+    "softmax_jacobian": {
+        "mutants": [
+            Mutant("diagonal only (each p_i from z_i alone)", _jac("J = np.diag(p * (1 - p))"), "off-diagonal"),
+            Mutant("the outer product only", _jac("J = -np.outer(p, p)")),
+            Mutant("opposite sign", _jac("J = np.outer(p, p) - np.diag(p)"), "opposite sign"),
+            Mutant("p (1 - p) in every entry", _jac("J = np.outer(p, 1 - p)")),
+            Mutant("logits instead of probabilities", _jac("J = np.diag(z) - np.outer(z, z)")),
+            Mutant("log-softmax's Jacobian", _jac("J = np.eye(len(p)) - np.outer(np.ones_like(p), p)")),
+            Mutant("the vector p (1 - p)", _jac("J = p * (1 - p)")),
+        ],
+        "valid": [
+            Valid("entry by entry", _jac("k = len(p)", "J = np.zeros((k, k))", "for i in range(k):", "    for j in range(k):",
+                                         "        J[i, j] = p[i] * ((i == j) - p[j])")),
+            Valid("np.diagflat and broadcasting", _jac("J = np.diagflat(p) - p[:, None] * p[None, :]")),
+            Valid("own softmax, einsum", "def softmax_jacobian(z):\n    e = np.exp(z - np.max(z))\n    p = e / e.sum()\n"
+                  "    J = np.einsum('i,ij->ij', p, np.eye(len(p))) - np.einsum('i,j->ij', p, p)\n    return J\n"),
         ],
     },
     "softmax_ce_grad": {

@@ -40,6 +40,18 @@ def _fwd(body):
     return variant("linear_forward", body)
 
 
+def _loops(db="dL_db[j] += dL_dZ[i, j]", dW="dL_dW[k, j] += dL_dZ[i, j] * X[i, k]", dX="dL_dX[i, k] += dL_dZ[i, j] * W[k, j]"):
+    return variant("linear_backward_loops", f"{db}\nfor k in range(n_in):\n    {dW}\n    {dX}")
+
+
+LOOPS_HEAD = ("def linear_backward_loops(dL_dZ, X, W):\n    m, n_in = X.shape\n    n_out = W.shape[1]\n"
+              "    dL_dX, dL_dW, dL_db = np.zeros((m, n_in)), np.zeros((n_in, n_out)), np.zeros(n_out)\n")
+
+
+def _loops_cell(*body):
+    return LOOPS_HEAD + "".join(f"    {line}\n" for line in body) + "    return dL_dX, dL_dW, dL_db\n"
+
+
 def _bwd(dX="dL_dX = dL_dZ @ W.T", dW="dL_dW = X.T @ dL_dZ", db="dL_db = dL_dZ.sum(axis=0)"):
     return variant("linear_backward", f"{dX}\n{dW}\n{db}")
 
@@ -62,6 +74,37 @@ def _mlp(forward=None, backward=None, params=None, grads=None):
 
 
 EXERCISES = {
+    "linear_backward_loops": {
+        "mutants": [
+            Mutant("= instead of += for dL_dW", _loops(dW="dL_dW[k, j] = dL_dZ[i, j] * X[i, k]"), "use +=, not ="),
+            Mutant("= instead of += for dL_dX", _loops(dX="dL_dX[i, k] = dL_dZ[i, j] * W[k, j]"), "use +=, not ="),
+            Mutant("= instead of += for dL_db", _loops(db="dL_db[j] = dL_dZ[i, j]"), "use +=, not ="),
+            Mutant("W indexed as W[j, k]", _loops(dX="dL_dX[i, k] += dL_dZ[i, j] * W[j, k]"), "IndexError"),
+            Mutant("X indexed as X[i, j]", _loops(dW="dL_dW[k, j] += dL_dZ[i, j] * X[i, j]")),
+            Mutant("upstream gradient forgotten in dL_dW", _loops(dW="dL_dW[k, j] += X[i, k]")),
+            Mutant("dL_dX with the opposite sign", _loops(dX="dL_dX[i, k] -= dL_dZ[i, j] * W[k, j]"), "opposite sign"),
+            Mutant("dL_db averaged over the batch", _loops(db="dL_db[j] += dL_dZ[i, j] / m"), "m times too small"),
+            Mutant("dL_db added once per input k", _loops_cell(
+                "for i in range(m):", "    for j in range(n_out):", "        for k in range(n_in):",
+                "            dL_db[j] += dL_dZ[i, j]", "            dL_dW[k, j] += dL_dZ[i, j] * X[i, k]",
+                "            dL_dX[i, k] += dL_dZ[i, j] * W[k, j]")),
+        ],
+        "valid": [
+            Valid("loops in the order k, j, i", _loops_cell(
+                "for k in range(n_in):", "    for j in range(n_out):", "        for i in range(m):",
+                "            dL_dW[k, j] += X[i, k] * dL_dZ[i, j]", "            dL_dX[i, k] += W[k, j] * dL_dZ[i, j]",
+                "for i in range(m):", "    for j in range(n_out):", "        dL_db[j] += dL_dZ[i, j]")),
+            Valid("one outer product per example", _loops_cell(
+                "for i in range(m):", "    dL_dW += np.outer(X[i], dL_dZ[i])", "    dL_dX[i] += W @ dL_dZ[i]",
+                "    dL_db += dL_dZ[i]")),
+            Valid("sums written with sum()", _loops_cell(
+                "for k in range(n_in):", "    for j in range(n_out):",
+                "        dL_dW[k, j] = sum(X[i, k] * dL_dZ[i, j] for i in range(m))",
+                "for i in range(m):", "    for k in range(n_in):",
+                "        dL_dX[i, k] = sum(dL_dZ[i, j] * W[k, j] for j in range(n_out))",
+                "dL_db = dL_dZ.sum(axis=0)")),
+        ],
+    },
     "linear_forward": {
         "mutants": [
             Mutant("bias forgotten", _fwd("Z = X @ W")),

@@ -242,6 +242,46 @@ RESIDUAL = {
     ],
 }
 
+BN_STAGES_FWD = ("m = X.shape[0]", "mu = X.mean(axis=0)", "Xc = X - mu", "var = (Xc ** 2).mean(axis=0)", "s = np.sqrt(var + eps)",
+                 "X_hat = Xc / s")
+BN_STAGES = ["dL_dX_hat = gamma * dL_dY", "dL_dXc = dL_dX_hat / s", "dL_ds = -np.sum(dL_dX_hat * Xc, axis=0) / s ** 2",
+             "dL_dvar = dL_ds / (2 * s)", "dL_dXc += 2 / m * Xc * dL_dvar", "dL_dmu = -np.sum(dL_dXc, axis=0)", "dL_dX = dL_dXc + dL_dmu / m"]
+
+
+def _staged(*changes, stages=None):
+    """The staged backward with stage lines replaced: changes are (index, new line) pairs."""
+    body = list(BN_STAGES if stages is None else stages)
+    for i, line in changes:
+        body[i] = line
+    return ("def batchnorm_backward_staged(dL_dY, X, gamma, eps=1e-5):\n" + _lines(BN_STAGES_FWD) + _lines(body)
+            + "    return dL_dX\n")
+
+
+BN_STAGED = {
+    "mutants": [
+        Mutant("mean and variance as constants", _staged(stages=["dL_dX = gamma * dL_dY / s"]), "as constants"),
+        Mutant("= instead of += in stage 3", _staged((4, "dL_dXc = 2 / m * Xc * dL_dvar")), "not ="),
+        Mutant("stage 4 without the 1/2 of the square root", _staged((3, "dL_dvar = dL_ds / s"))),
+        Mutant("stage 5: the denominator path not summed over the batch", _staged((2, "dL_ds = -dL_dX_hat * Xc / s ** 2"))),
+        Mutant("stage 5: the denominator path with the opposite sign", _staged((2, "dL_ds = np.sum(dL_dX_hat * Xc, axis=0) / s ** 2"))),
+        Mutant("stage 2 with the opposite sign", _staged((5, "dL_dmu = np.sum(dL_dXc, axis=0)"))),
+        Mutant("stage 1 without the 1/m", _staged((6, "dL_dX = dL_dXc + dL_dmu"))),
+        Mutant("stage 1: the path through mu dropped", _staged((6, "dL_dX = dL_dXc"))),
+        Mutant("gamma forgotten", _staged((0, "dL_dX_hat = dL_dY"))),
+    ],
+    "valid": [
+        Valid("the compact formula", _staged(stages=["g = gamma * dL_dY",
+                                                     "dL_dX = (g - g.mean(axis=0) - X_hat * (g * X_hat).mean(axis=0)) / s"])),
+        Valid("CS231n's staging through var ** -1.5", _staged(stages=[
+            "d_xhat = dL_dY * gamma", "d_var = np.sum(d_xhat * Xc, axis=0) * -0.5 * (var + eps) ** -1.5",
+            "d_mu = -np.sum(d_xhat, axis=0) / s + d_var * np.mean(-2 * Xc, axis=0)",
+            "dL_dX = d_xhat / s + d_var * 2 * Xc / m + d_mu / m"])),
+        Valid("stages through X_hat and means", _staged(stages=[
+            "dL_dX_hat = gamma * dL_dY", "dL_dX = (dL_dX_hat - dL_dX_hat.mean(axis=0)) / s",
+            "dL_dX -= X_hat * (dL_dX_hat * X_hat).mean(axis=0) / s"])),
+    ],
+}
+
 BN_FORWARD = ("self.mu = X.mean(axis=0)", "self.std = np.sqrt(X.var(axis=0) + self.eps)", "self.X_hat = (X - self.mu) / self.std")
 BN_PARAMS = ("self.dL_dgamma = np.sum(dL_dY * self.X_hat, axis=0)", "self.dL_dbeta = np.sum(dL_dY, axis=0)")
 BN_DX = ("g = self.gamma * dL_dY", "dL_dX = (g - g.mean(axis=0) - self.X_hat * (g * self.X_hat).mean(axis=0)) / self.std")
@@ -296,6 +336,7 @@ EXERCISES = {
     "l2_penalty": L2_PENALTY,
     "dropout": DROPOUT,
     "residual": RESIDUAL,
+    "batchnorm_staged": BN_STAGED,
     "batchnorm": BATCHNORM,
     "quiz": QUIZ,
 }
