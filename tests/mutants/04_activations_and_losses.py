@@ -106,7 +106,7 @@ EXERCISES = {
     },
     "sigmoid_max": {
         "mutants": [
-            Mutant("sigmoid(0) instead of its slope", _slopes(0.5, "0.5 ** 10"), "twice"),
+            Mutant("sigmoid(0) instead of its slope", _slopes(0.5, "0.5 ** 10"), "value at z = 0"),
             Mutant("slope 1", _slopes(1.0, 1.0)),
             Mutant("ten layers multiplied, not powered", _slopes(0.25, "0.25 * 10")),
             Mutant("ten layers added", _slopes(0.25, "0.25 + 10")),
@@ -138,7 +138,7 @@ EXERCISES = {
     "cross_entropy": {
         "mutants": [
             Mutant("sum instead of mean", _ce("-np.sum(Y * np.log(P))"), "1/m"),
-            Mutant("opposite sign", _ce("np.sum(Y * np.log(P)) / m"), "opposite sign"),
+            Mutant("opposite sign", _ce("np.sum(Y * np.log(P)) / m"), "minus the log-probability"),
             Mutant("mean over every entry", _ce("-np.mean(Y * np.log(P))")),
             Mutant("log10", _ce("-np.sum(Y * np.log10(P)) / m")),
             Mutant("labels ignored", _ce("-np.sum(np.log(P)) / m")),
@@ -170,7 +170,7 @@ EXERCISES = {
     "softmax_ce_grad": {
         "mutants": [
             Mutant("missing 1/m", _ce_grad("softmax(Z) - Y"), "1/m"),
-            Mutant("opposite sign", _ce_grad("(Y - softmax(Z)) / m"), "opposite sign"),
+            Mutant("opposite sign", _ce_grad("(Y - softmax(Z)) / m"), "P - Y (predicted minus true)"),
             Mutant("divided by m twice", _ce_grad("(softmax(Z) - Y) / m / m"), "twice"),
             Mutant("logits instead of probabilities", _ce_grad("(Z - Y) / m")),
             Mutant("summed over the batch", _ce_grad("(softmax(Z) - Y).sum(axis=0) / m")),
@@ -184,9 +184,9 @@ EXERCISES = {
     },
     "mse_grad": {
         "mutants": [
-            Mutant("missing factor 2", _mse("(Y_hat - Y) / m"), "half"),
+            Mutant("missing factor 2", _mse("(Y_hat - Y) / m"), "derivative of a square"),
             Mutant("missing 1/m", _mse("2 * (Y_hat - Y)"), "1/m"),
-            Mutant("opposite sign", _mse("2 * (Y - Y_hat) / m"), "opposite sign"),
+            Mutant("opposite sign", _mse("2 * (Y - Y_hat) / m"), "Y_hat - Y, not"),
             Mutant("mean over every entry", _mse("2 * (Y_hat - Y) / Y_hat.size")),
             Mutant("the loss, not its gradient", _mse("(Y_hat - Y) ** 2 / m")),
             Mutant("summed over the outputs", _mse("2 * (Y_hat - Y).sum(axis=1, keepdims=True) / m")),

@@ -167,9 +167,9 @@ EXERCISES = {
     "softmax_ce_backward": {
         "mutants": [
             Mutant("missing 1/m", _ce("    dL_dlogits /= m\n", ""), "1/m"),
-            Mutant("gradient with the opposite sign", _ce("    dL_dlogits /= m\n", "    dL_dlogits /= -m\n"), "opposite sign"),
+            Mutant("gradient with the opposite sign", _ce("    dL_dlogits /= m\n", "    dL_dlogits /= -m\n"), "subtract 1 at the true class"),
             Mutant("loss summed, not averaged", _ce(".mean()", ".sum()"), "1/m"),
-            Mutant("loss with the opposite sign", _ce("L = -log_P", "L = log_P"), "opposite sign"),
+            Mutant("loss with the opposite sign", _ce("L = -log_P", "L = log_P"), "minus the mean log-probability"),
             Mutant("no maximum subtracted", _ce("Z = logits - logits.max(axis=1, keepdims=True)", "Z = logits"), "overflow"),
             Mutant("maximum without keepdims", _ce("logits.max(axis=1, keepdims=True)", "logits.max(axis=1)")),
             Mutant("one subtracted from every class", _ce("dL_dlogits[np.arange(m), y] -= 1", "dL_dlogits -= 1")),
