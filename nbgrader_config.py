@@ -10,3 +10,8 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError(\"replace this line with your code\")"}  # same as autograder/build.py STUB
 c.Execute.timeout = 120
+# generate_feedback shows students their autograded notebook: as nbgrader ships, with the hidden tests (and the
+# quiz keys in them) verbatim, and tracebacks that quote them. HideHiddenTests removes both.
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades",
+                                    "autograder.grading.safe_feedback.HideHiddenTests",
+                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]

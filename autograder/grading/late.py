@@ -20,7 +20,7 @@ def timestamp(folder):
 
 def due_dates(url, assignment, students):
     """{student: due date with extension, or None}, read from the gradebook without changing it."""
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):].split("?")[0]).is_file():
         return dict.fromkeys(students)
     from nbgrader.api import Gradebook, MissingEntry
     with Gradebook(url) as gb:
