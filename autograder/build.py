@@ -1,7 +1,7 @@
 """source/ -> course/ (learner release) and solutions/ (reference).
 
 Both are made by nbgrader's own preprocessors, in the order listed in
-RELEASE_STEPS and SOLUTION_STEPS, plus two house rules of ours that run first.
+RELEASE_STEPS and SOLUTION_STEPS, plus the house rules of ours (HOUSE_RULES) that run first.
 The output depends only on source/, so `build(check=True)` can prove that the
 committed folders are current.
 """
@@ -45,13 +45,36 @@ class RequireHiddenFlag(Preprocessor):
         return cell, resources
 
 
+class RequireStableExpected(Preprocessor):
+    """The grader's authoring rule (autograder/authoring.py): a test's expected value never reads state the
+    learner's code can change, and a test cell stands alone; the kernel's copy of it can be cut clean."""
+
+    def preprocess(self, nb, resources):
+        from .authoring import violations
+        cells = [(c.metadata.get("nbgrader", {}), c.source) for c in nb.cells if c.cell_type == "code"]
+        for problem in violations(cells):
+            raise BuildError(f"{resources['path']}: {problem}")
+        return nb, resources
+
+
+class RequireIndependentDemos(Preprocessor):
+    """Graded runs skip the cells tagged demo, so no later cell may read what a demo binds."""
+
+    def preprocess(self, nb, resources):
+        from .grading.demos import static_problems
+        for problem in static_problems(nb):
+            raise BuildError(f"{resources['path']}: {problem}")
+        return nb, resources
+
+
 def _stubbed():
     return ClearSolutions(code_stub={"python": STUB})
 
 
-RELEASE_STEPS = (RequireCleanSource, RequireHiddenFlag, LockCells, _stubbed, ClearOutput, CheckCellMetadata,
+HOUSE_RULES = (RequireCleanSource, RequireHiddenFlag, RequireStableExpected, RequireIndependentDemos)
+RELEASE_STEPS = (*HOUSE_RULES, LockCells, _stubbed, ClearOutput, CheckCellMetadata,
                  ComputeChecksums, ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata)
-SOLUTION_STEPS = (RequireCleanSource, RequireHiddenFlag, ClearHiddenTests, ClearMarkScheme, ClearOutput)
+SOLUTION_STEPS = (*HOUSE_RULES, ClearHiddenTests, ClearMarkScheme, ClearOutput)
 TARGETS = {"course": RELEASE_STEPS, "solutions": SOLUTION_STEPS}
 
 

@@ -164,11 +164,26 @@ def bench(names, students, jobs):
             ours_s = run(course, *GRADE, name, "--jobs", str(jobs), env=env)
             ours = our_scores(course, name)
             rows.append((name, theirs_s, ours_s, theirs == ours and len(theirs) == students))
+            FLOOR[name] = cpu_against_floor(course, name, students, jobs, env)
             for student, item, a, b in differences(theirs, ours):
                 print(f"{name}: {student} {item}: nbgrader {a}, autograder {b}")
         rows.append(("start-up", None, startup(course, names[0], jobs, env), None))
         rows.append(("peak", None, (max(PEAK_KB.get(str(course), 0), 0), flood_peak(course, names[0], jobs, env)), None))
     return rows
+
+
+FLOOR = {}   # notebook -> (CPU s per submission, floor CPU s)
+
+
+def cpu_against_floor(course, name, students, jobs, env):
+    """(marginal CPU per submission, the floor's CPU) of name, both over the whole process tree."""
+    from benchmarks import floor
+    one = course.parent / f"one-{name}"
+    shutil.copytree(course / "source", one / "source")
+    shutil.copy(course / "nbgrader_config.py", one)
+    shutil.copytree(course / "submitted" / "student00" / name, one / "submitted" / "student00" / name)
+    per_submission, _ = floor.marginal_cpu(course, one, name, students, jobs, env)
+    return per_submission, floor.floor_cpu(course, name)
 
 
 def flood_peak(course, name, jobs, env):
@@ -203,6 +218,9 @@ def main(argv=None):
     fixed, none, kernel = rows[-1][2]
     print(f"autograder fixed start-up on {args.notebooks[0]} (trusted run cached): {fixed:.2f} s "
           f"(one submission graded, less its {kernel:.2f} s in the sandbox); a run with no submissions: {none:.2f} s")
+    print(f"{'notebook':<28} {'CPU s/submission':>16} {'floor CPU s':>11} {'ratio':>6}")
+    for name, (per_submission, lowest) in FLOOR.items():
+        print(f"{name:<28} {per_submission:>16.2f} {lowest:>11.2f} {per_submission / lowest:>5.2f}x")
     print(f"autograder main process peak RSS: {peak / 1024:.0f} MB grading {args.students} students of "
           f"{args.notebooks[-1]}; {flood / 1024:.0f} MB grading two, one of whom prints 300 MB")
     return 0 if all(r[3] for r in rows[:-1]) else 1

@@ -85,3 +85,20 @@ def test_every_test_cell_checks_a_value_on_the_graders_inputs():
     alone = [(nb, gid) for nb, gid, tree in _test_cells()
              if {check_kind(n) for n in ast.walk(tree) if isinstance(n, ast.Call)} - {None} <= {"check_true"}]
     assert alone == []
+
+
+def test_build_refuses_a_source_notebook_that_breaks_the_rule(tmp_path):
+    import shutil
+    from pathlib import Path
+    import nbformat
+    from autograder.build import BuildError, build
+    root = Path(__file__).resolve().parents[1]
+    name = "01-chain-rule"
+    shutil.copytree(root / "source" / name, tmp_path / "source" / name)
+    path = tmp_path / "source" / name / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    test.source = "p = np.ones(3)\nd = numeric_derivative(np.sin, p)\ncheck_close('d', d, np.cos(p))\n" + test.source
+    nbformat.write(nb, path)
+    with pytest.raises(BuildError, match="reads `p`, which the learner's code can change"):
+        build(tmp_path, check=True)
