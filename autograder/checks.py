@@ -43,7 +43,7 @@ def check_close(name, got, expected, tol=VALUE_TOL, *, m=None, like=None, hint=N
     hint: the causes that fit this exercise, by the pattern the numbers show, e.g.
         {"sign": "check the sign of the error term (y_hat - y, not y - y_hat).",
          "half": "did the second path overwrite (=) the first instead of adding (+=)?"}
-        Keys: sign, twice, half, factor, close, zeros, wrong (see autograder.diagnose).
+        Keys: sign, twice, half, factor, close, zeros, shape, wrong (see autograder.diagnose).
     hidden: a hidden test; the message then reveals no inputs or values.
     """
     _settle(dict(kind="close", name=name, tol=tol, m=m, like=like, hint=hint, hidden=hidden),

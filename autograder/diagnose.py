@@ -7,7 +7,7 @@ notebook, and the grader calls it again in its own process.
 The numbers alone say *what* is off (the sign, a factor 2, a near miss); only
 the test knows *why* that could happen in its exercise. So a cause is named
 only when the test passes one in `hint`, a dict keyed by the pattern:
-"sign", "twice", "half", "factor", "close", "zeros", "wrong" (any other wrong value).
+"sign", "twice", "half", "factor", "close", "zeros", "shape", "wrong" (any other wrong value).
 A hint that points the wrong way is worse than none.
 """
 import numpy as np
@@ -36,7 +36,7 @@ def diagnose(name, got, expected, *, tol, m=None, like=None, hint=None, hidden=F
     if exp_arr.ndim == 0 and got_arr.size == 1:
         got_arr = got_arr.reshape(())
     for step in (_bad_dtype, _not_finite, _wrong_shape):
-        message = step(name, got_arr, exp_arr, m=m, like=like, hidden=hidden)
+        message = step(name, got_arr, exp_arr, m=m, like=like, hidden=hidden, causes=causes)
         if message:
             return message
     return _wrong_values(name, got_arr.astype(np.float64), exp_arr, tol=tol, m=m, hidden=hidden, causes=causes)
@@ -88,7 +88,7 @@ def _not_finite(name, got, expected, **_):
     return None
 
 
-def _wrong_shape(name, got, expected, *, m=None, like=None, hidden=False, **_):
+def _wrong_shape(name, got, expected, *, m=None, like=None, hidden=False, causes=None, **_):
     if got.shape == expected.shape:
         return None
     want = f"the shape of {like}" if like else "the expected shape"
@@ -96,6 +96,8 @@ def _wrong_shape(name, got, expected, *, m=None, like=None, hidden=False, **_):
         head = f"{name} does not have {want}"
     else:
         head = f"{name} has shape {got.shape}, but {like or 'it'} is {expected.shape}"
+    if causes and causes.get("shape"):
+        return f"{head}: {causes['shape']}"
     if got.ndim == 2 and got.shape == expected.shape[::-1]:
         return f"{head}: transposed? Check the order of the factors and which one carries .T."
     if got.shape == expected.shape[1:] and expected.shape[:1] == (1,):

@@ -186,3 +186,8 @@ def test_a_hidden_check_does_not_show_its_line():
     with pytest.raises(CheckFailed) as failed:
         check_close("dL_dW", -G, G, GRAD_TOL, hidden=True)
     assert not any("check_close" in line for line in failed.value._render_traceback_())
+
+
+def test_a_shape_hint_replaces_the_generic_axes_advice():
+    message = diagnose("params", np.ones(3), np.ones(4), tol=VALUE_TOL, hint={"shape": "one per weight and bias"})
+    assert "shape (3,), but it is (4,): one per weight and bias" in message and "axes" not in message

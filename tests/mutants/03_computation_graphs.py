@@ -116,6 +116,58 @@ def _nsd(neg=("self.grad += -1.0 * out.grad",), sub=("self.grad += out.grad", "o
 
 
 
+_MLP = """class Neuron:
+    def __init__(self, n_in, rng, nonlin=True):
+        self.w = [Value(rng.uniform(-1, 1)) for _ in range(n_in)]
+        self.b = Value(0.0)
+        self.nonlin = nonlin
+
+    def __call__(self, x):
+        NEURON_CALL
+
+    def parameters(self):
+        NEURON_PARAMS
+
+
+class Layer:
+    def __init__(self, n_in, n_out, rng, nonlin=True):
+        self.neurons = [Neuron(n_in, rng, nonlin) for _ in range(n_out)]
+
+    def __call__(self, x):
+        LAYER_CALL
+
+    def parameters(self):
+        LAYER_PARAMS
+
+
+class MLP:
+    def __init__(self, sizes, seed=0):
+        rng = np.random.default_rng(seed)
+        self.layers = [Layer(sizes[i], sizes[i + 1], rng, nonlin=i < len(sizes) - 2) for i in range(len(sizes) - 1)]
+
+    def __call__(self, x):
+        MLP_CALL
+
+    def parameters(self):
+        MLP_PARAMS
+"""
+_MLP_PARTS = {
+    "NEURON_CALL": "z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)\n        return z.tanh() if self.nonlin else z",
+    "NEURON_PARAMS": "return self.w + [self.b]",
+    "LAYER_CALL": "return [n(x) for n in self.neurons]",
+    "LAYER_PARAMS": "return [p for n in self.neurons for p in n.parameters()]",
+    "MLP_CALL": "for layer in self.layers:\n            x = layer(x)\n        return x[0]",
+    "MLP_PARAMS": "return [p for layer in self.layers for p in layer.parameters()]",
+}
+
+
+def _mlp(**parts):
+    code = _MLP
+    for key, default in _MLP_PARTS.items():
+        code = code.replace(key, parts.get(key, default))
+    return code
+
+
 EXERCISES = {
     "value_add": {
         "mutants": [
@@ -260,6 +312,26 @@ EXERCISES = {
         "valid": [
             Valid("gate on the input", _relu(fwd="max(self.data, 0.0)", grad="self.grad += out.grad if self.data > 0 else 0.0")),
             Valid("float gate", _relu(grad="self.grad += float(self.data > 0) * out.grad")),
+        ],
+    },
+    "mlp_classes": {
+        "mutants": [
+            Mutant("bias forgotten", _mlp(NEURON_CALL="z = sum(wi * xi for wi, xi in zip(self.w, x))\n        return z.tanh() if self.nonlin else z")),
+            Mutant("tanh on the output layer too", _mlp(NEURON_CALL="return sum((wi * xi for wi, xi in zip(self.w, x)), self.b).tanh()")),
+            Mutant("no tanh anywhere", _mlp(NEURON_CALL="return sum((wi * xi for wi, xi in zip(self.w, x)), self.b)")),
+            Mutant("bias missing from parameters()", _mlp(NEURON_PARAMS="return list(self.w)")),
+            Mutant("bias first in parameters()", _mlp(NEURON_PARAMS="return [self.b] + self.w")),
+            Mutant("copies in parameters() (no gradient reaches them)", _mlp(NEURON_PARAMS="return [Value(p.data) for p in self.w + [self.b]]"), "the very Values"),
+            Mutant("layer returns only its first neuron", _mlp(LAYER_CALL="return [self.neurons[0](x)]")),
+            Mutant("every layer fed the input, not the previous output", _mlp(MLP_CALL="for layer in self.layers:\n            out = layer(x)\n        return out[0]")),
+            Mutant("layers in reverse order in parameters()", _mlp(MLP_PARAMS="return [p for layer in reversed(self.layers) for p in layer.parameters()]")),
+            Mutant("only the last layer's parameters", _mlp(MLP_PARAMS="return self.layers[-1].parameters()")),
+        ],
+        "valid": [
+            Valid("explicit loops", _mlp(NEURON_CALL="z = self.b\n        for wi, xi in zip(self.w, x):\n            z = z + wi * xi\n        return z.tanh() if self.nonlin else z",
+                                         LAYER_PARAMS="params = []\n        for n in self.neurons:\n            params.extend(n.parameters())\n        return params")),
+            Valid("weights last in the sum", _mlp(NEURON_CALL="z = sum([xi * wi for wi, xi in zip(self.w, x)]) + self.b\n        return z.tanh() if self.nonlin else z")),
+            Valid("functools.reduce", "import functools\n" + _mlp(MLP_CALL="return functools.reduce(lambda h, layer: layer(h), self.layers, x)[0]")),
         ],
     },
     "quiz": quiz(('b', 'a', 'c'), [
