@@ -23,7 +23,7 @@ def cli(*args):
 def test_solution_passes_every_row():
     done = cli(f"solutions/{NB}/{NB}.ipynb")
     assert done.returncode == 0, done.stdout
-    assert "5 of 5 exercises pass" in done.stdout
+    assert "6 of 6 exercises pass" in done.stdout
     assert "quiz_test                     3  checked when graded" in done.stdout   # a quiz's form is no pass
     assert f"checked {ROOT / 'solutions' / NB / (NB + '.ipynb')}, as saved at" in done.stdout
 
@@ -56,7 +56,7 @@ def test_notebook_checks_itself_from_its_last_cell(monkeypatch):
     monkeypatch.delenv("AUTOGRADER_NO_SELF_CHECK")
     nb, _ = execute(ROOT / "solutions" / NB / f"{NB}.ipynb")
     text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in nb.cells[-1].outputs)
-    assert "5 of 5 exercises pass" in text and "checked when graded" in text, text
+    assert "6 of 6 exercises pass" in text and "checked when graded" in text, text
 
 
 @pytest.mark.slow

@@ -99,6 +99,33 @@ EXERCISES["fanout"] = {
     ],
 }
 
+def _ngrad(*body):
+    return ("def numeric_gradient(f, x, h=1e-5):\n    x = np.asarray(x, dtype=float)\n    grad = np.zeros_like(x)\n"
+            + "".join(f"    {line}\n" for line in body) + "    return grad\n")
+
+
+EXERCISES["numeric_gradient"] = {
+    "mutants": [
+        Mutant("every entry nudged at once", _ngrad("for i in range(x.size):", "    grad[i] = (f(x + h) - f(x - h)) / (2 * h)"), "ONE entry"),
+        Mutant("forward difference", _ngrad("for i in range(x.size):", "    step = np.zeros_like(x)", "    step[i] = h",
+                                            "    grad[i] = (f(x + step) - f(x)) / h"), "both ways"),
+        Mutant("divided by h", _ngrad("for i in range(x.size):", "    step = np.zeros_like(x)", "    step[i] = h",
+                                      "    grad[i] = (f(x + step) - f(x - step)) / h"), "twice"),
+        Mutant("x nudged in place and not restored", _ngrad("for i in range(x.size):", "    x[i] += h", "    up = f(x)", "    x[i] -= 2 * h",
+                                                            "    grad[i] = (up - f(x)) / (2 * h)"), "copy"),
+        Mutant("only the first entry", _ngrad("step = np.zeros_like(x)", "step[0] = h", "grad[0] = (f(x + step) - f(x - step)) / (2 * h)")),
+        Mutant("same partial everywhere", _ngrad("step = np.zeros_like(x)", "step[0] = h", "grad[:] = (f(x + step) - f(x - step)) / (2 * h)")),
+        Mutant("returns a scalar", "def numeric_gradient(f, x, h=1e-5):\n    x = np.asarray(x, dtype=float)\n    return (f(x + h) - f(x - h)) / (2 * h)\n", "one partial derivative per entry"),
+    ],
+    "valid": [
+        Valid("rows of the identity", _ngrad("for i, e in enumerate(np.eye(x.size) * h):", "    grad[i] = (f(x + e) - f(x - e)) / (2 * h)")),
+        Valid("in place, then restored", _ngrad("x = x.copy()", "for i in range(x.size):", "    old = x[i]", "    x[i] = old + h", "    up = f(x)",
+                                                "    x[i] = old - h", "    down = f(x)", "    x[i] = old", "    grad[i] = (up - down) / (2 * h)")),
+        Valid("list comprehension", "def numeric_gradient(f, x, h=1e-5):\n    x = np.asarray(x, dtype=float)\n    E = np.eye(x.size) * h\n"
+                                    "    return np.array([(f(x + e) - f(x - e)) / (2 * h) for e in E])\n"),
+    ],
+}
+
 EXERCISES["quiz"] = quiz(('b', 'b', 'c'), [
     ('q1 wrong', ('a', 'b', 'c')),
     ('q2 forward difference', ('b', 'a', 'c')),
