@@ -66,12 +66,7 @@ def formgrader_view(course):
     """What formgrader's Manage Submissions and notebook pages show, through nbgrader's own API."""
     from nbgrader.api import Gradebook
     from nbgrader.apps.api import NbGraderAPI
-    from traitlets.config import PyFileConfigLoader
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    config.CourseDirectory.root = str(course)
-    config.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"
-    config.Exchange.root = str(course / "exchange")   # never the machine's /usr/local/share/nbgrader
-    api = NbGraderAPI(config=config)
+    api = NbGraderAPI(config=_config(course))
     keys = ("autograded", "score", "max_score", "needs_manual_grade", "timestamp")
     view = {s["student"]: {k: s[k] for k in keys} for s in api.get_submissions(NAME)}
     for s in api.get_notebook_submissions(NAME, NAME):
@@ -84,6 +79,16 @@ def formgrader_view(course):
                                  late=gb.find_submission(NAME, student).total_seconds_late,
                                  penalty=nb.late_submission_penalty)
     return view
+
+
+def _config(course):
+    """The course's nbgrader config, as formgrader loads it when serving course."""
+    from traitlets.config import PyFileConfigLoader
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    config.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"
+    config.Exchange.root = str(course / "exchange")   # never the machine's /usr/local/share/nbgrader
+    return config
 
 
 def test_formgrader_sees_what_nbgrader_autograde_leaves(courses):
@@ -211,3 +216,43 @@ def test_the_api_works_from_a_plain_script(courses, tmp_path):
 def test_memory_has_one_unit_and_says_it():
     with pytest.raises(TypeError, match="memory_gib"):
         autograder.grade(NAME, root=".", memory=2 * 1024 ** 3)
+
+
+def test_only_regular_files_of_reasonable_size_are_copied_beside_the_notebook(tmp_path):
+    import os
+
+    from autograder.grading import autograded
+    submitted, dest = tmp_path / "submitted", tmp_path / "autograded"
+    submitted.mkdir()
+    dest.mkdir()
+    (submitted / "timestamp.txt").write_text(STAMPS["alice"])
+    (submitted / "helpers.py").write_text("def f(): return 1\n")
+    (submitted / "secret").symlink_to("/etc/hostname")
+    os.mkfifo(submitted / "pipe")
+    with (submitted / "huge.bin").open("wb") as f:
+        f.truncate(autograded.MAX_COPY + 1)
+    autograded.copy_files(submitted, dest)
+    assert sorted(p.name for p in dest.iterdir()) == ["helpers.py", "timestamp.txt"]
+
+
+def test_formgrader_autograde_button_runs_the_sandboxed_grader(courses, tmp_path):
+    """With the two lines of nbgrader_autograde.py in nbgrader_config.py, nbgrader's own autograde (what
+    formgrader's button calls) grades through `autograder grade --student`."""
+    from nbgrader.apps.api import NbGraderAPI
+    _, ours, _ = courses
+    course = tmp_path / "course"
+    shutil.copytree(ours, course)
+    with (course / "nbgrader_config.py").open("a") as f:
+        f.write('c.Autograde.sanitize_preprocessors = []\n'
+                'c.Autograde.autograde_preprocessors = ["autograder.grading.nbgrader_autograde.GradeInSandbox"]\n')
+    shutil.copy(course / "submitted" / "alice" / NAME / f"{NAME}.ipynb",
+                course / "submitted" / "carol" / NAME / f"{NAME}.ipynb")   # carol resubmits, right this time
+    before = formgrader_view(course)
+    api = NbGraderAPI(config=_config(course))
+    done = api.autograde(NAME, "carol")
+    assert done["success"], done.get("error")
+    after = formgrader_view(course)
+    assert after["carol"]["nb_score"] == 13.0 > before["carol"]["nb_score"]
+    assert {s: after[s] for s in ("alice", "bob")} == {s: before[s] for s in ("alice", "bob")}
+    report = (course / "reports" / NAME / "grades.json").read_text()   # written by autograder grade alone
+    assert '"student": "carol"' in report and "57.5 h late" in report

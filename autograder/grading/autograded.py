@@ -17,6 +17,7 @@ from .restore import nbgrader_meta
 from .result import TRUSTED
 
 NO_RESPONSE = "No response."   # nbgrader's auto_comment for a solution cell left as released
+MAX_COPY = 32 * 1024 ** 2      # bytes: a student's own file copied beside the autograded notebook
 
 
 class Executed:
@@ -79,9 +80,11 @@ def unanswered(nb, checksums):
 
 
 def copy_files(submitted, dest):
-    """The submission's other files (timestamp.txt above all: release_feedback needs it), as nbgrader does."""
+    """The submission's other files (timestamp.txt above all: release_feedback needs it), as nbgrader does;
+    regular files only, none over MAX_COPY (a student's folder is untrusted)."""
     for path in sorted(Path(submitted).glob("*")):
-        if path.is_file() and not path.is_symlink() and path.suffix != ".ipynb":
+        if path.is_file() and not path.is_symlink() and path.suffix != ".ipynb" and path.stat().st_size <= MAX_COPY:
+            (dest / path.name).unlink(missing_ok=True)   # nbgrader leaves its copies read-only
             shutil.copyfile(path, dest / path.name)
 
 
@@ -92,12 +95,14 @@ def write(batch, executed, url):
     checksums = {name: source_checksums(url, batch.assignment, name) for name in batch.sources}
     for r in batch.results:
         path = executed.path((r.student, r.notebook))
-        if not path.is_file():
-            continue   # nothing ran (missing or invalid notebook): nbgrader writes no notebook either
         dest = batch.root / "autograded" / r.student / batch.assignment
+        if not path.is_file():   # nothing ran (missing or invalid notebook): no notebook, nor an older one
+            (dest / f"{r.notebook}.ipynb").unlink(missing_ok=True)
+            continue
         dest.mkdir(parents=True, exist_ok=True)
         copy_files(batch.root / "submitted" / r.student / batch.assignment, dest)
         nb = build(nbformat.read(path, as_version=4), batch.sources[r.notebook], r, checksums[r.notebook])
+        (dest / f"{r.notebook}.ipynb").unlink(missing_ok=True)   # nbgrader leaves its notebooks read-only
         nbformat.write(nb, dest / f"{r.notebook}.ipynb")
         responses[(r.student, r.notebook)] = unanswered(nb, checksums[r.notebook])
     record(url, batch, responses)
