@@ -73,12 +73,12 @@ def _supports(program, option):
 
 
 def _isolation(program, limits):
-    """User, capabilities, and the two bounded tmpfs."""
+    """User, capabilities, and the bounded tmpfs: the only writable places once / and /dev are read-only."""
     args = ["--unshare-all", "--unshare-user", "--uid", NOBODY, "--gid", NOBODY, "--cap-drop", "ALL",
             "--die-with-parent", "--new-session", "--clearenv", "--proc", "/proc", "--dev", "/dev"]
     if _supports(program, "--disable-userns"):
         args.append("--disable-userns")
-    for path, mode in (("/tmp", "1777"), (WORKDIR, "0755")):
+    for path, mode in (("/tmp", "1777"), ("/dev/shm", "1777"), (WORKDIR, "0755")):
         size = ["--size", str(limits.disk)] if _supports(program, "--size") else []   # else RLIMIT_FSIZE only
         args += ["--perms", mode, *size, "--tmpfs", path] if _supports(program, "--perms") else [*size, "--tmpfs", path]
     return args
@@ -106,7 +106,8 @@ def sandbox_argv(conn, limits, files_dir=None, confinement=None):
     setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
     prefix = (confinement or Confinement.none()).prefix(limits)
     return [*prefix, program, *_isolation(program, limits), *_mounts(files_dir),
-            "--bind", str(conn), str(conn), "--chdir", WORKDIR, *setenv, "--"]
+            "--bind", str(conn), str(conn), "--remount-ro", "/dev", "--remount-ro", "/",   # bwrap makes both
+            "--chdir", WORKDIR, *setenv, "--"]                                            # unbounded tmpfs
 
 
 def kernel_argv(conn, limits, files_dir=None, confinement=None):
