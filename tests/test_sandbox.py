@@ -275,3 +275,13 @@ def test_cgroup_v1_under_a_mount_of_a_subtree_and_the_rlimit_fallback(monkeypatc
     assert (box.dirs[1] / "pids.max").read_text() == "64" and "--nproc=64" not in box.prefix(sandbox.Limits())
     fake_cgroups(monkeypatch, tmp_path, {}, {})
     assert "--nproc=128" in limits.Confinement(2 ** 30, 64).prefix(sandbox.Limits())
+
+
+def test_cgroups_left_by_a_killed_grader_are_swept(monkeypatch, tmp_path):
+    for c in limits.CONTROLLERS:
+        (tmp_path / c / "autograder-999999999-dead").mkdir(parents=True)   # no such pid
+        (tmp_path / c / f"autograder-{os.getpid()}-alive").mkdir()
+    fake_cgroups(monkeypatch, tmp_path, {c: (c, "/") for c in limits.CONTROLLERS}, {})
+    limits.Confinement(2 ** 30, 64)
+    assert not list(tmp_path.glob("*/autograder-999999999-dead"))
+    assert len(list(tmp_path.glob(f"*/autograder-{os.getpid()}-alive"))) == 3

@@ -77,6 +77,7 @@ class Confinement:
     def _make_v1(self, name, mounts, own):
         for controller in CONTROLLERS:
             folder = _under(*mounts[controller], own.get(controller, "/")) / name
+            _sweep(folder.parent)
             folder.mkdir()
             self.dirs.append(folder)
         _write(self.dirs[0] / "memory.limit_in_bytes", str(self.memory))
@@ -92,6 +93,7 @@ class Confinement:
                 wanted = " ".join(f"+{c}" for c in CONTROLLERS)
                 if not set(CONTROLLERS) <= set((parent / "cgroup.subtree_control").read_text().split()):
                     _write(parent / "cgroup.subtree_control", wanted)
+                _sweep(parent)
                 (parent / name).mkdir()
             except OSError:
                 continue
@@ -148,6 +150,17 @@ class Confinement:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+def _sweep(parent):
+    """Remove the empty cgroups left by a grader that was killed before it could (its pid is gone)."""
+    for folder in parent.glob("autograder-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            try:
+                folder.rmdir()
+            except OSError:
+                pass   # processes still in it, or not ours to remove
 
 
 def _kill_all(folder):
