@@ -3,6 +3,7 @@ and writes nothing (issue 13, item 1)."""
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,3 +78,11 @@ def test_grade_raises_before_reading_anything(tmp_path, monkeypatch):
     monkeypatch.setenv("AUTOGRADER_BWRAP", str(tmp_path / "missing-bwrap"))
     with pytest.raises(preflight.PreflightError, match="bubblewrap"):
         autograder.grade(NAME, root=tmp_path / "no-such-course", progress=False)
+
+
+def test_a_temporary_folder_too_long_for_the_kernels_sockets_is_named(tmp_path, monkeypatch):
+    long = tmp_path / ("x" * 90)
+    long.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    with pytest.raises(preflight.PreflightError, match="set TMPDIR to a shorter folder"):
+        preflight.preflight()

@@ -19,8 +19,9 @@ from . import sandbox
 from .limits import Confinement, describe
 
 # What the kernel's interpreter must show from inside: the package at the fixed path, no root, no capabilities.
-CHECK = """import os, importlib.util, zmq, numpy, autograder
+CHECK = """import os, sys, importlib.util, zmq, numpy, autograder
 assert importlib.util.find_spec('ipykernel_launcher'), 'no ipykernel in the kernel interpreter'
+zmq.Context().socket(zmq.REP).bind('ipc://' + sys.argv[1] + '/kernel-1')   # as the kernel binds its sockets
 caps = open('/proc/self/status').read().split('CapEff:')[1].split()[0]
 print(autograder.__file__, os.getuid(), int(caps, 16), os.access('/usr', os.W_OK))"""
 EXPECTED = f"{sandbox.PACKAGE_ROOT}/autograder/__init__.py {sandbox.NOBODY} 0 False"
@@ -33,6 +34,9 @@ ALLOW = """bwrap needs user namespaces. Allow them, then run again:
     profile for bwrap (/etc/apparmor.d/bwrap: profile bwrap /usr/bin/bwrap flags=(unconfined) { userns, })
   in a container: Docker's default seccomp profile blocks them (docker run --security-opt seccomp=unconfined)"""
 
+SHORTER_TMPDIR = "the kernel's sockets go in a folder under $TMPDIR, and a unix socket's path has at most 107 " \
+                 "bytes: set TMPDIR to a shorter folder (e.g. TMPDIR=/tmp)"
+
 _passed = {}   # this process's positive preflight: {what was checked: its one-line summary}
 
 
@@ -43,7 +47,7 @@ class PreflightError(Exception):
 def preflight(limits=None):
     """Check that the sandbox runs a kernel here; return a one-line summary, or raise PreflightError."""
     limits = limits or sandbox.Limits()
-    key = (shutil.which(sandbox.bwrap()), sys.prefix)
+    key = (shutil.which(sandbox.bwrap()), sys.prefix, tempfile.gettempdir())
     if key not in _passed:
         start = time.monotonic()
         mechanism = _check(limits)
@@ -55,10 +59,11 @@ def _check(limits):
     program = sandbox.bwrap()
     if shutil.which(program) is None:
         raise PreflightError(_message(f"no bwrap program: {program!r} is not on PATH", INSTALL))
-    with tempfile.TemporaryDirectory(prefix="autograder-preflight-") as tmp, \
-            Confinement(limits.memory, limits.pids) as box:
-        argv = sandbox.sandbox_argv(tmp, limits, None, box)
-        kernel = _run([*argv, f"{sys.prefix}/bin/python", "-P", "-c", CHECK])
+    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp, Confinement(limits.memory, limits.pids) as box:
+        conn = Path(tmp) / "conn"   # the same path length as a kernel's: unix socket paths are capped
+        conn.mkdir()
+        argv = sandbox.sandbox_argv(conn, limits, None, box)
+        kernel = _run([*argv, f"{sys.prefix}/bin/python", "-P", "-c", CHECK, str(conn)])
         bare = _run([*argv, "true"]) if kernel.returncode else kernel   # whose fault: bwrap's or Python's
         mechanism = describe(box)
     if bare.returncode != 0:
@@ -66,6 +71,7 @@ def _check(limits):
     if kernel.returncode != 0 or kernel.stdout.strip() != EXPECTED:
         raise PreflightError(_message(
             f"the kernel's interpreter in the sandbox cannot start as a grading kernel:\n{_tail(kernel)}",
+            SHORTER_TMPDIR if "sun_path" in kernel.stderr else
             f"the interpreter {sys.prefix}/bin/python needs ipykernel and numpy; the sandbox binds the grader's "
             f"own package ({Path(sandbox.autograder.__file__).parent}) at {sandbox.PACKAGE_ROOT}/autograder"))
     return mechanism
