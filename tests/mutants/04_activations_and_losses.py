@@ -39,6 +39,10 @@ def _jac(*body):
             + "".join(f"    {line}\n" for line in body) + "    return J\n")
 
 
+def _bce(loss="np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))", grad="(sigmoid(z) - y) / m"):
+    return f"def bce_with_logits(z, y):\n    m = z.shape[0]\n    L = {loss}\n    dL_dz = {grad}\n    return L, dL_dz\n"
+
+
 def _ce_grad(expr):
     return f"def softmax_ce_grad(Z, Y):\n    m = Z.shape[0]\n    dL_dZ = {expr}\n    return dL_dZ\n"
 
@@ -194,6 +198,23 @@ EXERCISES = {
         "valid": [
             Valid("np.multiply", _mse("np.multiply(2.0 / m, np.subtract(Y_hat, Y))")),
             Valid("in place", _mse("Y_hat - Y\n    dL_dY_hat *= 2 / m")),
+        ],
+    },
+    "bce_with_logits": {
+        "mutants": [
+            Mutant("from the probabilities (log of 0)", _bce(loss="-np.mean(y * np.log(sigmoid(z)) + (1 - y) * np.log(1 - sigmoid(z)))"), "overflow"),
+            Mutant("log(1 + e^z) unstable", _bce(loss="np.mean(np.log(1 + np.exp(z)) - y * z)"), "overflow"),
+            Mutant("gradient without 1/m", _bce(grad="sigmoid(z) - y"), "1/m"),
+            Mutant("gradient with the opposite sign", _bce(grad="(y - sigmoid(z)) / m"), "predicted minus true"),
+            Mutant("loss with the opposite sign", _bce(loss="-np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))"), "minus the log-probability"),
+            Mutant("max(z, 0) forgotten", _bce(loss="np.mean(-y * z + np.log1p(np.exp(-np.abs(z))))")),
+            Mutant("the y = 0 term forgotten", _bce(loss="np.mean(y * np.log1p(np.exp(-z)))")),
+            Mutant("loss summed, not averaged", _bce(loss="np.sum(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))"), "1/m"),
+        ],
+        "valid": [
+            Valid("np.logaddexp", _bce(loss="np.mean(np.logaddexp(0.0, z) - y * z)")),
+            Valid("per-class form with logaddexp", _bce(loss="np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z))",
+                                                       grad="(1 / (1 + np.exp(-np.clip(z, -500, 500))) - y) / m")),
         ],
     },
     "quiz": quiz(('b', 'b', 'a'), [

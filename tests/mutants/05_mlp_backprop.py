@@ -68,6 +68,10 @@ def _ce(old, new):
     return SOLUTION_CE.replace(old, new)
 
 
+def _fix(body):
+    return variant("planted_fix", body)
+
+
 def _mlp(forward=None, backward=None, params=None, grads=None):
     return variant("mlp", forward, backward, params, grads)
 
@@ -209,6 +213,22 @@ EXERCISES = {
             Valid("generators", _mlp(
                 params="for layer in self.layers:\n    if isinstance(layer, Linear):\n        yield layer.W\n        yield layer.b",
                 grads="for layer in self.layers:\n    if isinstance(layer, Linear):\n        yield from (layer.dL_dW, layer.dL_db)")),
+        ],
+    },
+    "planted_fix": {
+        "mutants": [
+            Mutant("the planted bug kept: sigmoid of -Z", _fix("dL_dZ = dL_dA / (1 + np.exp(Z))"), "the sigmoid of z"),
+            Mutant("the sigmoid's own derivative", _fix("s = 1 / (1 + np.exp(-Z))\ndL_dZ = dL_dA * s * (1 - s)")),
+            Mutant("the forward pass instead of its slope", _fix("dL_dZ = dL_dA * np.logaddexp(0.0, Z)")),
+            Mutant("upstream gradient forgotten", _fix("dL_dZ = 1 / (1 + np.exp(-Z))")),
+            Mutant("opposite sign", _fix("dL_dZ = -dL_dA / (1 + np.exp(-Z))"), "opposite sign"),
+            Mutant("ReLU's slope", _fix("dL_dZ = dL_dA * (Z > 0)")),
+            Mutant("e^Z without the denominator", _fix("dL_dZ = dL_dA * np.exp(Z)")),
+        ],
+        "valid": [
+            Valid("stable sigmoid by logaddexp", _fix("dL_dZ = dL_dA * np.exp(-np.logaddexp(0.0, -Z))")),
+            Valid("tanh identity", _fix("dL_dZ = dL_dA * 0.5 * (1 + np.tanh(Z / 2))")),
+            Valid("e^Z / (1 + e^Z)", _fix("e = np.exp(Z)\ndL_dZ = dL_dA * e / (1 + e)")),
         ],
     },
     "quiz": quiz(('b', 'a', 'b'), [

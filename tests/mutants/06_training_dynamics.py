@@ -242,6 +242,71 @@ RESIDUAL = {
     ],
 }
 
+def _sched(warm="lr0 * (t + 1) / warmup", decay="lr0 * 0.5 * (1 + np.cos(np.pi * (t - warmup) / (total - warmup)))", cond="t < warmup"):
+    return f"def lr_at(t, lr0, warmup, total):\n    if {cond}:\n        return {warm}\n    return {decay}\n"
+
+
+LR_SCHEDULE = {
+    "mutants": [
+        Mutant("warm-up one step late (t / warmup)", _sched(warm="lr0 * t / warmup"), "one step late"),
+        Mutant("no warm-up", _sched(cond="False")),
+        Mutant("cosine without the 1/2", _sched(decay="lr0 * (1 + np.cos(np.pi * (t - warmup) / (total - warmup)))")),
+        Mutant("decay over the whole run, not after the warm-up", _sched(decay="lr0 * 0.5 * (1 + np.cos(np.pi * t / total))")),
+        Mutant("linear decay instead of cosine", _sched(decay="lr0 * (total - t) / (total - warmup)")),
+        Mutant("cosine of 2 pi: back up at the end", _sched(decay="lr0 * 0.5 * (1 + np.cos(2 * np.pi * (t - warmup) / (total - warmup)))")),
+        Mutant("decays to lr0 / 2, not 0", _sched(decay="lr0 * (0.75 + 0.25 * np.cos(np.pi * (t - warmup) / (total - warmup)))")),
+    ],
+    "valid": [
+        Valid("math.cos and min", "import math\n\ndef lr_at(t, lr0, warmup, total):\n    warm = lr0 * min(1.0, (t + 1) / warmup)\n"
+              "    if t < warmup:\n        return warm\n    return lr0 * (1 + math.cos(math.pi * (t - warmup) / (total - warmup))) / 2\n"),
+        Valid("progress variable, np.where", "def lr_at(t, lr0, warmup, total):\n    progress = (t - warmup) / (total - warmup)\n"
+              "    return float(np.where(t < warmup, lr0 * (t + 1) / warmup, lr0 * 0.5 * (1 + np.cos(np.pi * max(progress, 0.0)))))\n"),
+    ],
+}
+
+
+def _bn_eval(body):
+    return ("class BatchNormRunning(BatchNorm):\n    def __init__(self, n, eps=1e-5, rho=0.9):\n        super().__init__(n, eps)\n"
+            "        self.rho, self.running_mu, self.running_var = rho, np.zeros(n), np.ones(n)\n\n"
+            "    def forward(self, X, train=True):\n" + _lines(body, " " * 8))
+
+
+EVAL_Y = "return self.gamma * (X - self.running_mu) / np.sqrt(self.running_var + self.eps) + self.beta"
+UPDATE = ["self.running_mu = self.rho * self.running_mu + (1 - self.rho) * X.mean(axis=0)",
+          "self.running_var = self.rho * self.running_var + (1 - self.rho) * X.var(axis=0)"]
+
+BN_EVAL = {
+    "mutants": [
+        Mutant("eval mode uses the batch statistics", _bn_eval(["Y = super().forward(X)", "if train:", *("    " + u for u in UPDATE), "return Y"]),
+               "running averages instead"),
+        Mutant("rho and 1 - rho swapped", _bn_eval(["if not train:", "    " + EVAL_Y, "Y = super().forward(X)",
+                                                    "self.running_mu = (1 - self.rho) * self.running_mu + self.rho * X.mean(axis=0)",
+                                                    "self.running_var = (1 - self.rho) * self.running_var + self.rho * X.var(axis=0)", "return Y"])),
+        Mutant("running std instead of variance", _bn_eval(["if not train:", "    " + EVAL_Y, "Y = super().forward(X)", UPDATE[0],
+                                                            "self.running_var = self.rho * self.running_var + (1 - self.rho) * X.std(axis=0)", "return Y"])),
+        Mutant("running averages updated in eval mode too", _bn_eval(["Y = super().forward(X) if train else " + EVAL_Y[len("return "):], *UPDATE, "return Y"]),
+               "unchanged"),
+        Mutant("running averages never updated", _bn_eval(["if not train:", "    " + EVAL_Y, "return super().forward(X)"])),
+        Mutant("eval mode without epsilon", _bn_eval(["if not train:", "    return self.gamma * (X - self.running_mu) / np.sqrt(self.running_var) + self.beta",
+                                                      "Y = super().forward(X)", *UPDATE, "return Y"])),
+        Mutant("eval mode forgets gamma and beta", _bn_eval(["if not train:", "    return (X - self.running_mu) / np.sqrt(self.running_var + self.eps)",
+                                                             "Y = super().forward(X)", *UPDATE, "return Y"])),
+        Mutant("unbiased batch variance in the running average", _bn_eval(["if not train:", "    " + EVAL_Y, "Y = super().forward(X)", UPDATE[0],
+                                                                          "self.running_var = self.rho * self.running_var + (1 - self.rho) * X.var(axis=0, ddof=1)", "return Y"])),
+    ],
+    "valid": [
+        Valid("in-place updates, BatchNorm.forward by name", _bn_eval([
+            "if train:", "    Y = BatchNorm.forward(self, X)", "    self.running_mu *= self.rho", "    self.running_mu += (1 - self.rho) * X.mean(axis=0)",
+            "    self.running_var *= self.rho", "    self.running_var += (1 - self.rho) * X.var(axis=0)", "    return Y",
+            "X_hat = (X - self.running_mu) / np.sqrt(self.running_var + self.eps)", "return self.gamma * X_hat + self.beta"])),
+        Valid("statistics kept by the parent's forward", _bn_eval([
+            "if not train:", "    " + EVAL_Y, "Y = super().forward(X)",
+            "self.running_mu = self.rho * self.running_mu + (1 - self.rho) * self.mu",
+            "self.running_var = self.rho * self.running_var + (1 - self.rho) * (self.std ** 2 - self.eps)", "return Y"])),
+    ],
+}
+
+
 BN_STAGES_FWD = ("m = X.shape[0]", "mu = X.mean(axis=0)", "Xc = X - mu", "var = (Xc ** 2).mean(axis=0)", "s = np.sqrt(var + eps)",
                  "X_hat = Xc / s")
 BN_STAGES = ["dL_dX_hat = gamma * dL_dY", "dL_dXc = dL_dX_hat / s", "dL_ds = -np.sum(dL_dX_hat * Xc, axis=0) / s ** 2",
@@ -336,7 +401,9 @@ EXERCISES = {
     "l2_penalty": L2_PENALTY,
     "dropout": DROPOUT,
     "residual": RESIDUAL,
+    "lr_schedule": LR_SCHEDULE,
     "batchnorm_staged": BN_STAGED,
     "batchnorm": BATCHNORM,
+    "batchnorm_eval": BN_EVAL,
     "quiz": QUIZ,
 }
