@@ -86,3 +86,12 @@ def test_a_temporary_folder_too_long_for_the_kernels_sockets_is_named(tmp_path, 
     monkeypatch.setattr(tempfile, "tempdir", str(long))
     with pytest.raises(preflight.PreflightError, match="set TMPDIR to a shorter folder"):
         preflight.preflight()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the warning is for a grader that runs as root")
+def test_root_without_a_writable_cgroup_is_warned(monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_NO_CGROUPS", "1")
+    preflight._passed.clear()
+    with pytest.warns(UserWarning, match="fork bomb"):
+        assert "rlimits only" in preflight.preflight()
+    preflight._passed.clear()

@@ -4,15 +4,17 @@ Without a working sandbox every kernel dies at start, and the grader would
 blame the course (the trusted run fails) or give every student "crashed".
 So `autograder grade` first runs the sandbox exactly as a kernel runs it:
 bwrap with the same flags, then the kernel's interpreter in it, which must
-import ipykernel, numpy and the grader's own autograder, as nobody, with no
+import numpy, zmq and the grader's own autograder, as nobody, with no
 capabilities and a read-only root. A failure stops the run (exit 2) with
 bwrap's own message and the fix. A pass is remembered for this process only.
 """
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from . import sandbox
@@ -36,6 +38,10 @@ ALLOW = """bwrap needs user namespaces. Allow them, then run again:
 
 SHORTER_TMPDIR = "the kernel's sockets go in a folder under $TMPDIR, and a unix socket's path has at most 107 " \
                  "bytes: set TMPDIR to a shorter folder (e.g. TMPDIR=/tmp)"
+
+UNCAPPED = ("grading as root with no writable cgroup: a submission's processes are not capped (Linux does not "
+            "enforce RLIMIT_NPROC for root), so a fork bomb reaches the machine. Mount the cgroup filesystem "
+            "writable, or grade as an ordinary user.")
 
 _passed = {}   # this process's positive preflight: {what was checked: its one-line summary}
 
@@ -66,6 +72,8 @@ def _check(limits):
         kernel = _run([*argv, f"{sys.prefix}/bin/python", "-P", "-c", CHECK, str(conn)])
         bare = _run([*argv, "true"]) if kernel.returncode else kernel   # whose fault: bwrap's or Python's
         mechanism = describe(box)
+        if os.geteuid() == 0 and not box.version:
+            warnings.warn(UNCAPPED, stacklevel=3)
     if bare.returncode != 0:
         raise PreflightError(_message(f"bwrap fails with the sandbox's flags:\n{_tail(bare)}", ALLOW))
     if kernel.returncode != 0 or kernel.stdout.strip() != EXPECTED:
