@@ -22,6 +22,17 @@ DUE = "2026-12-01 17:00:00 UTC"
 STAMPS = {"alice": "2026-12-01 16:59:00.000000 UTC", "bob": "2026-12-01 12:00:00.000000 UTC",
           "carol": "2026-12-04 02:30:00.000000 UTC"}   # carol: 57.5 h late, as in issue 14
 LATE = {"carol": 57.5 * 3600}
+
+
+def _points():
+    """{test grade_id: points} of the source notebook, in order."""
+    nb = nbformat.read(corpus.harness.ROOT / "source" / NAME / f"{NAME}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+FULL = sum(_points().values())
+CAROL = FULL - next(iter(_points().values()))   # carol's wrong first exercise costs its first test cell
 ZERO_IF_LATE = '\nc.LateSubmissionPlugin.penalty_method = "zero"\n'   # generate_feedback's is the course's own
 
 
@@ -252,7 +263,7 @@ def test_formgrader_autograde_button_runs_the_sandboxed_grader(courses, tmp_path
     done = api.autograde(NAME, "carol")
     assert done["success"], done.get("error")
     after = formgrader_view(course)
-    assert after["carol"]["nb_score"] == 13.0 > before["carol"]["nb_score"]
+    assert after["carol"]["nb_score"] == FULL > before["carol"]["nb_score"]
     assert {s: after[s] for s in ("alice", "bob")} == {s: before[s] for s in ("alice", "bob")}
     report = (course / "reports" / NAME / "grades.json").read_text()   # written by autograder grade alone
     assert '"student": "carol"' in report and "57.5 h late" in report

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.servers import start
-from tests.test_grade_workflow import NAME, class_of_three
+from tests.test_grade_workflow import CAROL, FULL, NAME, class_of_three
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,18 +39,18 @@ def test_formgrader_grades_comments_and_exports_after_autograder_grade(page, tmp
         page.goto(server.link("lab"))   # logs in: formgrader's API calls then carry the session's cookie
         page.wait_for_selector(".jp-LauncherCard, .jp-Launcher", timeout=60_000)
         page.goto(server.url + f"formgrader/manage_submissions/{NAME}")
-        for student, score in (("alice", "13 / 13"), ("bob", "0 / 13"), ("carol", "11 / 13")):
+        for student, score in (("alice", FULL), ("bob", 0), ("carol", CAROL)):
             row = page.locator(f"tr:has(td.student-id:text-is('{student}'))")
             assert row.locator("td.status").inner_text(timeout=30_000).strip() == "graded"
-            assert row.locator("td.score").inner_text().strip() == score
+            assert row.locator("td.score").inner_text().strip() == f"{score:g} / {FULL:g}"
         page.screenshot(path=artifact("formgrader-after-grade-submissions.png"))
 
         page.goto(server.url + f"formgrader/gradebook/{NAME}/{NAME}")
         carol = page.locator("tr:has(a.name-shown:text-is('carol'))")
-        assert carol.locator("td.score").inner_text(timeout=30_000).strip() == "11 / 13"
+        assert carol.locator("td.score").inner_text(timeout=30_000).strip() == f"{CAROL:g} / {FULL:g}"
         assert carol.locator("td.tests-failed").get_attribute("data-search") == "tests failed"
         alice = page.locator("tr:has(a.name-shown:text-is('alice'))")
-        assert alice.locator("td.score").inner_text().strip() == "13 / 13"
+        assert alice.locator("td.score").inner_text().strip() == f"{FULL:g} / {FULL:g}"
         assert alice.locator("td.tests-failed").get_attribute("data-search") == ""
         page.screenshot(path=artifact("formgrader-after-grade-notebook.png"))
 
@@ -69,8 +69,8 @@ def test_formgrader_grades_comments_and_exports_after_autograder_grade(page, tmp
         server.stop()
 
     rows = exported(course)
-    assert float(rows["carol"]["raw_score"]) == 12.0   # 11 from autograder grade, 1 of 2 by hand
-    assert float(rows["alice"]["raw_score"]) == 13.0
+    assert float(rows["carol"]["raw_score"]) == CAROL + 1   # autograder grade's, and 1 point by hand
+    assert float(rows["alice"]["raw_score"]) == FULL
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         nb = gb.find_submission_notebook(NAME, NAME, "carol")
