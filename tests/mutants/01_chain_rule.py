@@ -21,7 +21,7 @@ EXERCISES = {
     },
     "chain_rule": {
         "mutants": [
-            Mutant("forgot the inner derivative", "def dk_dx(x):\n    return np.exp(np.tanh(x))\n"),
+            Mutant("forgot the inner derivative", "def dk_dx(x):\n    return np.exp(np.tanh(x))\n", "inner derivative"),
             Mutant("outer derivative at x, not at g(x)", "def dk_dx(x):\n    return np.exp(x) * (1 - np.tanh(x) ** 2)\n"),
             Mutant("sign flip in tanh'", "def dk_dx(x):\n    return np.exp(np.tanh(x)) * (np.tanh(x) ** 2 - 1)\n", "opposite sign"),
             Mutant("tanh' as 1 - x^2", "def dk_dx(x):\n    return np.exp(np.tanh(x)) * (1 - x ** 2)\n"),

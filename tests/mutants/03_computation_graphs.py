@@ -284,7 +284,7 @@ EXERCISES = {
     },
     "value_tanh": {
         "mutants": [
-            Mutant("z used instead of a: 1 - z^2", _tanh(grad="self.grad += (1 - self.data ** 2) * out.grad")),
+            Mutant("z used instead of a: 1 - z^2", _tanh(grad="self.grad += (1 - self.data ** 2) * out.grad"), "OUTPUT"),
             Mutant("square forgotten", _tanh(grad="self.grad += (1 - out.data) * out.grad")),
             Mutant("= instead of +=", _tanh(grad="self.grad = (1 - out.data ** 2) * out.grad")),
             Mutant("sign flip", _tanh(grad="self.grad += (out.data ** 2 - 1) * out.grad"), "opposite sign"),
@@ -332,6 +332,9 @@ EXERCISES = {
                                          LAYER_PARAMS="params = []\n        for n in self.neurons:\n            params.extend(n.parameters())\n        return params")),
             Valid("weights last in the sum", _mlp(NEURON_CALL="z = sum([xi * wi for wi, xi in zip(self.w, x)]) + self.b\n        return z.tanh() if self.nonlin else z")),
             Valid("functools.reduce", "import functools\n" + _mlp(MLP_CALL="return functools.reduce(lambda h, layer: layer(h), self.layers, x)[0]")),
+            Valid("micrograd's own: a one-neuron layer returns its Value", _mlp(
+                LAYER_CALL="outs = [n(x) for n in self.neurons]\n        return outs[0] if len(outs) == 1 else outs",
+                MLP_CALL="for layer in self.layers:\n            x = layer(x)\n        return x")),
         ],
     },
     "quiz": quiz(('b', 'a', 'c'), [
