@@ -47,3 +47,15 @@ def test_the_run_without_demos_records_the_same_values():
     broken = copy.deepcopy(SOURCE)
     broken.cells[2].source = "double = lambda x: 3 * x"    # a demo that changes what the test sees
     assert prove(broken, "tiny")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", __import__("tests.conftest", fromlist=["NOTEBOOKS"]).NOTEBOOKS)
+def test_every_notebook_grades_the_same_without_its_demos(name):
+    """What `autograder build` proves: the source run without demo cells records exactly the full run's values."""
+    from pathlib import Path
+    from autograder.grading.plan import data_files
+    folder = Path(__file__).resolve().parents[1] / "source" / name
+    nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    assert static_problems(nb) == []
+    assert prove(nb, name, data_files(folder)) == []
