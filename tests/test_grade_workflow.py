@@ -224,6 +224,18 @@ def test_the_api_works_from_a_plain_script(courses, tmp_path):
     assert done.stdout.count("alice") == 1
 
 
+def test_the_api_works_from_a_notebook(courses):
+    from nbclient import NotebookClient
+    _, ours, _ = courses
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import autograder\n"
+        f"results = autograder.grade({NAME!r}, root={str(ours)!r}, jobs=2, dry_run=True, progress=False)\n"
+        "print(sorted(r.student for r in results))")]
+    NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    assert nb.cells[0].outputs[0]["text"].strip() == str(sorted(STAMPS))
+
+
 def test_memory_has_one_unit_and_says_it():
     with pytest.raises(TypeError, match="memory_gib"):
         autograder.grade(NAME, root=".", memory=2 * 1024 ** 3)
