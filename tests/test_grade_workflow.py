@@ -2,6 +2,8 @@
 (formgrader's view of them is identical), late work as nbgrader counts it, nbgrader's feedback commands
 afterwards, one student regraded alone, --dry-run, and the Python API from a plain script."""
 import hashlib
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +13,7 @@ import nbformat
 import pytest
 
 import autograder
-from autograder.grading.pipeline import main as grade_main
+from autograder.grading.command import main as grade_main
 from autograder.hidden import hidden_regions
 from tests.submissions import corpus
 from tests.submissions.course import make_course
@@ -147,21 +149,34 @@ def test_late_work_is_counted_as_nbgrader_counts_it(courses):
     assert float(rows["carol"][7]) == float(rows["carol"][8]) == carol.score and float(rows["carol"][9]) == 0.0
 
 
-def test_nbgrader_feedback_commands_work_and_hide_hidden_tests(courses, tmp_path):
-    _, ours, _ = courses
+@pytest.mark.parametrize("grader", ["ours", "theirs"])
+def test_nbgrader_feedback_commands_work_and_hide_hidden_tests(courses, tmp_path, grader):
+    """After autograder grade or nbgrader autograde alike, the course's config keeps hidden tests out of
+    generate_feedback's pages; without its HideHiddenTests line, they are there (the check has teeth)."""
     course = tmp_path / "course"
-    shutil.copytree(ours, course)
+    shutil.copytree(courses[{"theirs": 0, "ours": 1}[grader]], course)
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     nbgrader(course, "generate_feedback", NAME, "--force")
     nbgrader(course, "release_feedback", NAME, f"--Exchange.root={exchange}")
     assert len(list(exchange.rglob("*.html"))) == len(STAMPS)
+    assert not hidden_lines_shown(course)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text().replace("c.GenerateFeedback.preprocessors", "_unused"))
+    nbgrader(course, "generate_feedback", NAME, "--force")
+    assert hidden_lines_shown(course)
+
+
+def hidden_lines_shown(course):
+    """The hidden-test lines of source/ that some feedback page shows (as text: tags and escapes removed)."""
     source = nbformat.read(course / "source" / NAME / f"{NAME}.ipynb", as_version=4)
     hidden = {line.strip() for c in source.cells for region in hidden_regions(c.source)
               for line in region.splitlines() if len(line.strip()) > 12}
+    shown = set()
     for page in course.glob(f"feedback/*/{NAME}/{NAME}.html"):
-        text = page.read_text()
-        assert not [line for line in hidden if line in text], page
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+        shown |= {line for line in hidden if line in text}
+    return shown
 
 
 def snapshot(course):
