@@ -294,3 +294,18 @@ def test_formgrader_autograde_button_runs_the_sandboxed_grader(courses, tmp_path
     assert {s: after[s] for s in ("alice", "bob")} == {s: before[s] for s in ("alice", "bob")}
     report = (course / "reports" / NAME / "grades.json").read_text()   # written by autograder grade alone
     assert '"student": "carol"' in report and "57.5 h late" in report
+
+
+def test_timestamp_is_read_only_from_a_regular_file(tmp_path):
+    import os
+
+    from autograder.grading.late import timestamp
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "timestamp.txt").write_text(STAMPS["carol"] + "\n")
+    assert str(timestamp(tmp_path / "plain")) == "2026-12-04 02:30:00"
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "timestamp.txt").symlink_to(tmp_path / "plain" / "timestamp.txt")
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / "timestamp.txt")
+    assert timestamp(tmp_path / "link") is None and timestamp(tmp_path / "fifo") is None
+    assert timestamp(tmp_path / "none") is None

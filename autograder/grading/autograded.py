@@ -121,7 +121,10 @@ def record(url, batch, responses):
     from .late import timestamp
     with Gradebook(url) as gb:
         for student in sorted({r.student for r in batch.results}):
-            stamp = timestamp(batch.root / "submitted" / student / batch.assignment)
+            try:
+                stamp = timestamp(batch.root / "submitted" / student / batch.assignment)
+            except (ValueError, OverflowError):   # not a time: the report says lateness was not checked
+                stamp = None
             if stamp is not None:
                 gb.update_or_create_submission(batch.assignment, student, timestamp=stamp)
         for r in batch.results:

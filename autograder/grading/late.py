@@ -11,10 +11,15 @@ from pathlib import Path
 
 
 def timestamp(folder):
-    """The submission time in folder's timestamp.txt (as nbgrader collect writes it), or None."""
+    """The submission time in folder's timestamp.txt (as nbgrader collect writes it), or None. Only a
+    regular file is read, and only its start: a student's folder is untrusted (a link could point anywhere,
+    a FIFO would never end)."""
     from nbgrader.utils import parse_utc
     path = Path(folder) / "timestamp.txt"
-    text = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+    if not path.is_file() or path.is_symlink():
+        return None
+    with path.open(encoding="utf-8", errors="replace") as f:
+        text = f.read(200).strip()
     return parse_utc(text) if text else None
 
 
