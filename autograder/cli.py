@@ -30,7 +30,7 @@ def _check(args):
 
 
 def _grade(args):
-    from .grading.pipeline import main
+    from .grading.command import main
     return main(args)
 
 
@@ -52,7 +52,7 @@ def _parser():
     p.add_argument("--timeout", type=int, default=120, help="seconds per cell (default: 120)")
     p = command("grade", _grade, "Grade nbgrader submissions in a sandbox, in parallel, into nbgrader's gradebook.")
     try:
-        from .grading.pipeline import add_arguments
+        from .grading.command import add_arguments
         add_arguments(p)
     except ImportError:
         pass

@@ -3,7 +3,7 @@
 The trust boundary in one picture:
 
     grader process (trusted)                       sandbox (untrusted: the student's kernel)
-    pipeline   the steps, in order                 kernel_side   records (name, got); nothing else
+    pipeline   the steps, in order (STEPS)         kernel_side   records (name, got); nothing else
     plan       what each pair runs                 + the student's cells, and the test cells with
     restore    put source/'s cells back              every expected value cut out (rewrite)
     rewrite    test cells without expected values
