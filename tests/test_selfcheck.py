@@ -24,7 +24,7 @@ def test_solution_passes_every_row():
     done = cli(f"solutions/{NB}/{NB}.ipynb")
     assert done.returncode == 0, done.stdout
     assert "6 of 6 exercises pass" in done.stdout
-    assert "quiz_test                     3  checked when graded" in done.stdout   # a quiz's form is no pass
+    assert "quiz_test                     4  checked when graded" in done.stdout   # a quiz's form is no pass
     assert f"checked {ROOT / 'solutions' / NB / (NB + '.ipynb')}, as saved at" in done.stdout
 
 
@@ -64,7 +64,7 @@ def test_a_wrong_quiz_answer_is_never_called_passed(tmp_path):
     nb = nbformat.read(ROOT / "solutions" / NB / f"{NB}.ipynb", as_version=4)
     for cell in nb.cells:
         if nbgrader_meta(cell).get("grade_id") == "quiz":
-            cell.source = 'q1 = "a"\nq2 = "a"\nq3 = "a"\n'
+            cell.source = 'q1 = "a"\nq2 = "a"\nq3 = "a"\nq4 = "b"\n'
     nbformat.write(nb, tmp_path / f"{NB}.ipynb")
     rows = {row.exercise: row for row in check(tmp_path / f"{NB}.ipynb").rows}
     assert rows["quiz_test"].status == "checked when graded"

@@ -126,9 +126,11 @@ EXERCISES["numeric_gradient"] = {
     ],
 }
 
-EXERCISES["quiz"] = quiz(('b', 'b', 'c'), [
-    ('q1 wrong', ('a', 'b', 'c')),
-    ('q2 forward difference', ('b', 'a', 'c')),
-    ('q3 multiplied paths', ('b', 'b', 'a')),
-    ('q3 magnitudes added', ('b', 'b', 'b')),
+EXERCISES["quiz"] = quiz(('b', 'b', 'c', 'a'), [
+    ('q1 wrong', ('a', 'b', 'c', 'a')),
+    ('q2 forward difference', ('b', 'a', 'c', 'a')),
+    ('q3 multiplied paths', ('b', 'b', 'a', 'a')),
+    ('q3 magnitudes added', ('b', 'b', 'b', 'a')),
+    ('q4 against the gradient', ('b', 'b', 'c', 'b')),
+    ('q4 one partial only', ('b', 'b', 'c', 'c')),
 ])

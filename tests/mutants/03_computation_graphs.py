@@ -337,10 +337,12 @@ EXERCISES = {
                 MLP_CALL="for layer in self.layers:\n            x = layer(x)\n        return x")),
         ],
     },
-    "quiz": quiz(('b', 'a', 'c'), [
-        ('q1 right value', ('a', 'a', 'c')),
-        ('q1 twice', ('c', 'a', 'c')),
-        ('q2 only slower', ('b', 'b', 'c')),
-        ('q3 unchanged', ('b', 'a', 'a')),
+    "quiz": quiz(('b', 'a', 'c', 'a'), [
+        ('q1 right value', ('a', 'a', 'c', 'a')),
+        ('q1 twice', ('c', 'a', 'c', 'a')),
+        ('q2 only slower', ('b', 'b', 'c', 'a')),
+        ('q3 unchanged', ('b', 'a', 'a', 'a')),
+        ('q4 W g', ('b', 'a', 'c', 'b')),
+        ('q4 the outer product', ('b', 'a', 'c', 'c')),
     ]),
 }
