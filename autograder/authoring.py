@@ -42,8 +42,7 @@ def violations(cells):
     binder = {}   # name -> the grade_id of the test cell that bound it last, or None for any other cell
     for meta, source, tree in trees:
         tainted = flow.tainted
-        if meta.get("grade"):
-            found += _borrowed(meta.get("grade_id"), tree, binder)
+        found += _borrowed(meta.get("grade_id"), tree, binder)
         for name in _bound_at_top(tree):
             binder[name] = meta.get("grade_id") if meta.get("grade") else None
         if meta.get("solution"):
@@ -59,13 +58,14 @@ def violations(cells):
 
 
 def _borrowed(grade_id, tree, binder):
-    """A test cell must stand alone: it reads no name that only another test cell bound (the grader's copy of
-    that cell keeps only what its own records need, and a restarted kernel may not have run it)."""
+    """No cell reads a name that only a test cell bound (the grader's copy of that cell keeps only what its
+    own records need, and a restarted kernel may not have run it)."""
     stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     stored |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
     stored |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arg) for a in [n]}
     read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - stored
-    return [f"{grade_id}: reads `{n}`, which only test cell {binder[n]} binds: each test cell must stand alone"
+    return [f"{grade_id or 'a cell'}: reads `{n}`, which only test cell {binder[n]} binds: each test cell "
+            "must stand alone (the grader's copy of it keeps only what its own checks need)"
             for n in sorted(read) if binder.get(n) not in (None, grade_id)]
 
 

@@ -102,3 +102,9 @@ def test_build_refuses_a_source_notebook_that_breaks_the_rule(tmp_path):
     nbformat.write(nb, path)
     with pytest.raises(BuildError, match="reads `p`, which the learner's code can change"):
         build(tmp_path, check=True)
+
+
+def test_a_later_locked_cell_that_reads_a_test_cells_name_is_refused():
+    test = ({"grade": True, "grade_id": "t"}, "xs = np.ones(2)\ncheck_close('w', sgd_update(xs.copy(), xs.copy(), 1.0), 0 * xs)")
+    demo = ({"locked": True, "grade_id": "plot"}, "print(xs)")
+    assert any("plot: reads `xs`" in v for v in violations([SOLUTION, test, demo]))
