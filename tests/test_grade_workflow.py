@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 import autograder
-from autograder.grading.command import main as grade_main
+from autograder.cli import main as cli
 from autograder.hidden import hidden_regions
 from tests.submissions import corpus
 from tests.submissions.course import make_course
@@ -191,7 +191,7 @@ def test_one_student_regraded_alone_touches_no_one_else(courses, tmp_path):
     before, rows_before = snapshot(course), formgrader_view(course)
     carol = course / "submitted" / "carol" / NAME / f"{NAME}.ipynb"
     shutil.copy(course / "autograded" / "alice" / NAME / f"{NAME}.ipynb", carol)   # her regrade request
-    assert grade_main(_args(course, "--student", "carol")) == 0
+    assert grade(course, "--student", "carol") == 0
     changed = {path for path, digest in snapshot(course).items() if before.get(path) != digest}
     assert changed - {"gradebook.db"} == {f"submitted/carol/{NAME}/{NAME}.ipynb",
                                           f"autograded/carol/{NAME}/{NAME}.ipynb",
@@ -204,9 +204,9 @@ def test_one_student_regraded_alone_touches_no_one_else(courses, tmp_path):
     assert (course / f"reports/{NAME}/grades.csv").read_text().count("\n") == 1 + len(STAMPS)
 
 
-def _args(course, *extra):
-    from autograder.cli import _parser
-    return _parser().parse_args(["grade", NAME, "--root", str(course), "--jobs", "2", *extra])
+def grade(course, *extra):
+    """`autograder grade NAME --root course --jobs 2 EXTRA...`, as typed; its exit code."""
+    return cli(["grade", NAME, "--root", str(course), "--jobs", "2", *extra])
 
 
 def test_dry_run_grades_and_writes_nothing(courses, tmp_path, capsys):
@@ -214,14 +214,14 @@ def test_dry_run_grades_and_writes_nothing(courses, tmp_path, capsys):
     course = tmp_path / "course"
     shutil.copytree(ours, course)
     before = snapshot(course)
-    assert grade_main(_args(course, "--dry-run")) == 0
+    assert grade(course, "--dry-run") == 0
     assert "carol" in capsys.readouterr().out
     assert snapshot(course) == before
 
 
 def test_unknown_student_is_a_usage_error(courses, capsys):
     _, ours, _ = courses
-    assert grade_main(_args(ours, "--student", "nobody", "--dry-run")) == 2
+    assert grade(ours, "--student", "nobody", "--dry-run") == 2
     assert "nobody" in capsys.readouterr().err
 
 
