@@ -81,6 +81,7 @@ EXERCISES = {
             Mutant("sigmoid(2z) without the 2", _tanh(forward="return sigmoid(2 * np.asarray(z, dtype=float)) - 0.5")),
             Mutant("sigmoid's derivative formula", _tanh(prime="return a * (1 - a)")),
             Mutant("twice the derivative", _tanh(prime="return 2 * (1 - a ** 2)"), "twice"),
+            Mutant("a right tanh on a wrong sigmoid", "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n\n\n" + _tanh(), "failing above"),
         ],
         "valid": [
             Valid("np.tanh", _tanh(forward="return np.tanh(z)")),
@@ -180,6 +181,8 @@ EXERCISES = {
             Mutant("summed over the batch", _ce_grad("(softmax(Z) - Y).sum(axis=0) / m")),
             Mutant("divided by every entry", _ce_grad("(softmax(Z) - Y) / Z.size")),
             Mutant("only the true class", _ce_grad("-Y * (1 - softmax(Z)) / m")),
+            Mutant("a right formula on a softmax normalized over axis 0", "def softmax(Z):\n    E = np.exp(Z)\n    return E / E.sum(axis=0)\n\n\n"
+                   + _ce_grad("(softmax(Z) - Y) / m"), "failing above"),
         ],
         "valid": [
             Valid("in place on the probabilities", _ce_grad("softmax(Z)\n    dL_dZ -= Y\n    dL_dZ /= m")),

@@ -111,7 +111,7 @@ EXERCISES = {
     },
     "linear_forward": {
         "mutants": [
-            Mutant("bias forgotten", _fwd("Z = X @ W")),
+            Mutant("bias forgotten", _fwd("Z = X @ W"), "without the bias"),
             Mutant("bias subtracted", _fwd("Z = X @ W - b")),
             Mutant("output transposed", _fwd("Z = (X @ W + b).T"), "transposed"),
             Mutant("bias as a column", _fwd("Z = X @ W + b[:, None]")),
