@@ -130,8 +130,9 @@ def run_jobs(batch):
     travels under the key (None, notebook), which no (student, notebook) can equal."""
     from .parallel import run_all
     from .plan import SourceError, check_trusted, save
-    runnable = {key: job for key, job in batch.jobs.items() if job.get("nb")}
-    runnable.update({(None, name): job for name, job in batch.trusted_jobs.items()})
+    # The trusted runs first: every verdict waits for them, so they must not be the last to finish.
+    runnable = {(None, name): job for name, job in batch.trusted_jobs.items()}
+    runnable.update({key: job for key, job in batch.jobs.items() if job.get("nb")})
     runs = run_all(runnable, batch.options)
     for name, job in batch.trusted_jobs.items():
         run = runs.pop((None, name))
