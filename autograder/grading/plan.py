@@ -137,7 +137,10 @@ def cached(nb, files):
 def save(nb, files, run):
     """Keep the trusted run of nb, outside any sandbox, keyed by what it depends on."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    (CACHE / f"{_key(nb, files)}.json").write_text(json.dumps(run, sort_keys=True))
+    path = CACHE / f"{_key(nb, files)}.json"
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(json.dumps(run, sort_keys=True))
+    os.replace(partial, path)   # whole or not at all: a run grading at the same time never reads half a file
 
 
 def check_trusted(name, run):

@@ -59,11 +59,14 @@ def test_formgrader_grades_comments_and_exports_after_autograder_grade(page, tmp
         expect(score).to_have_attribute("placeholder", "0", timeout=30_000)   # the auto score; no manual one yet
         assert "opposite sign" in page.locator("body").inner_text()   # the verdict, as the failed cell's error
         score.fill("1")
-        score.press("Tab")   # formgrader saves a score on change
+        with page.expect_response(lambda r: "/api/grade/" in r.url and r.request.method == "PUT") as saved:
+            score.press("Tab")   # formgrader saves a score on change
+        assert saved.value.ok
         comment = page.locator("textarea#numeric_derivative-comment")
         comment.fill("Right idea; the two points are subtracted the wrong way round.")
-        comment.press("Tab")
-        page.wait_for_selector(".comment-saved:visible", timeout=15_000)
+        with page.expect_response(lambda r: "/api/comment/" in r.url and r.request.method == "PUT") as saved:
+            comment.press("Tab")
+        assert saved.value.ok
         page.screenshot(path=artifact("formgrader-after-grade-manual.png"))
     finally:
         server.stop()
