@@ -208,6 +208,7 @@ EXERCISES = {
             Mutant("from the probabilities (log of 0)", _bce(loss="-np.mean(y * np.log(sigmoid(z)) + (1 - y) * np.log(1 - sigmoid(z)))"), "overflow"),
             Mutant("log(1 + e^z) unstable", _bce(loss="np.mean(np.log(1 + np.exp(z)) - y * z)"), "overflow"),
             Mutant("gradient without 1/m", _bce(grad="sigmoid(z) - y"), "1/m"),
+            Mutant("gradient through the naive sigmoid", _bce(grad="(1 / (1 + np.exp(-z)) - y) / m"), "stable sigmoid"),
             Mutant("gradient with the opposite sign", _bce(grad="(y - sigmoid(z)) / m"), "predicted minus true"),
             Mutant("loss with the opposite sign", _bce(loss="-np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))"), "minus the log-probability"),
             Mutant("max(z, 0) forgotten", _bce(loss="np.mean(-y * z + np.log1p(np.exp(-np.abs(z))))")),

@@ -250,6 +250,7 @@ LR_SCHEDULE = {
     "mutants": [
         Mutant("warm-up one step late (t / warmup)", _sched(warm="lr0 * t / warmup"), "one step late"),
         Mutant("no warm-up", _sched(cond="False")),
+        Mutant("the decay's value computed, not returned", _sched(decay="None"), "None"),
         Mutant("cosine without the 1/2", _sched(decay="lr0 * (1 + np.cos(np.pi * (t - warmup) / (total - warmup)))")),
         Mutant("decay over the whole run, not after the warm-up", _sched(decay="lr0 * 0.5 * (1 + np.cos(np.pi * t / total))")),
         Mutant("linear decay instead of cosine", _sched(decay="lr0 * (total - t) / (total - warmup)")),
