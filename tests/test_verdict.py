@@ -63,3 +63,27 @@ def test_a_failing_setup_cell_is_the_environments_fault_not_the_students():
                        trusted)
     assert theirs.status == "graded" and theirs.score == 2.0 and "locked cell demo raised NameError" in theirs.reason
     assert np.isclose(result_of("ann", "nb", nb, job, ok, trusted).score, 2.0)
+
+
+def test_a_cell_that_ran_out_of_time_says_so():
+    for error in ({"ename": "KeyboardInterrupt", "evalue": ""}, {"ename": "CellTimeoutError", "evalue": "30 s per cell"}):
+        assert judge(TEST, TRUSTED, run(error=error)).message.startswith("ran out of time")
+    assert "30 s per cell" in judge(TEST, TRUSTED, run(error={"ename": "CellTimeoutError", "evalue": "30 s per cell"})).message
+
+
+def test_a_corrupt_file_names_the_json_error_line(tmp_path):
+    import pytest
+    from autograder.grading.intake import NotANotebook, parse
+    with pytest.raises(NotANotebook, match=r"not a notebook \(JSON error at line 2"):
+        parse(b'{"cells": [],\n  "metadata": }')
+
+
+def test_a_syntax_error_in_an_answer_is_named_with_its_line():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TEST.source, metadata={"nbgrader": {
+        "grade": True, "grade_id": "t_test", "locked": True, "points": 2}})])
+    job = {"nb": "...", "tests": ["t_test"], "notes": [], "preamble": []}
+    name_error = {"ename": "NameError", "evalue": "name 'f' is not defined"}
+    syntax = {"ename": "SyntaxError", "evalue": "invalid syntax (3265.py, line 2)"}
+    ran = {"cells": {"t_test": run(error=name_error)}, "faults": [], "answers": {"f": syntax}}
+    item = result_of("ann", "nb", nb, job, ran, {"cells": {"t_test": TRUSTED}}).items[0]
+    assert item.message.startswith("SyntaxError in your cell f: invalid syntax (3265.py, line 2)")

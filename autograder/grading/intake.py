@@ -149,7 +149,9 @@ def _load(data):
         raise NotANotebook(f"its JSON nests deeper than {MAX_DEPTH} levels") from None
     except UnicodeDecodeError:
         raise NotANotebook("it is not UTF-8 text") from None
-    except ValueError as err:   # JSONDecodeError; an integer of more than 4300 digits
+    except json.JSONDecodeError as err:
+        raise NotANotebook(f"not a notebook (JSON error at line {err.lineno}: {err.msg})") from None
+    except ValueError as err:   # an integer of more than 4300 digits
         raise NotANotebook(_first_line(err)) from None
     if _depth(raw) > MAX_DEPTH:
         raise NotANotebook(f"its JSON nests deeper than {MAX_DEPTH} levels")

@@ -42,7 +42,9 @@ def run_job(job, limits):
     locked = {nbgrader_meta(c)["grade_id"]: cell_run(c)["error"] for c in nb.cells
               if nbgrader_meta(c).get("locked") and nbgrader_meta(c).get("grade_id") not in tests
               and cell_run(c)["error"]}
-    run = {"cells": cells, "faults": faults, "locked": locked}
+    answers = {nbgrader_meta(c)["grade_id"]: cell_run(c)["error"] for c in nb.cells   # the student's own cells
+               if nbgrader_meta(c).get("solution") and nbgrader_meta(c).get("grade_id") and cell_run(c)["error"]}
+    run = {"cells": cells, "faults": faults, "locked": locked, "answers": answers}
     if job.get("keep"):   # the executed notebook, for autograded/ (see autograded.Executed)
         run["nb"] = nbformat.writes(nb)
     return run

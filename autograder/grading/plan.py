@@ -83,12 +83,22 @@ def result_of(student, name, source_nb, job, run, trusted):
         items = [Item(t.grade_id, t.points, 0.0, job["reason"]) for t in tests]
         return Result(student, name, job["status"], job["reason"], 0.0, max_score, items)
     items = [judge(t, trusted["cells"][t.grade_id], run["cells"].get(t.grade_id)) for t in tests]
+    _name_syntax_errors(items, run.get("answers", {}))
     status, reasons = _status(run["faults"], items)
     broken, locked = _locked_errors(run.get("locked", {}), job.get("preamble", []))
     if broken:
         return Result(student, name, "error", "; ".join(broken), 0.0, max_score, items)
     reason = "; ".join(reasons + locked + job["notes"])
     return Result(student, name, status, reason, sum(i.score for i in items), max_score, items)
+
+
+def _name_syntax_errors(items, answers):
+    """A test that fails on a NameError because an answer cell did not even parse is told which, and where."""
+    broken = [f"{e['ename']} in your cell {gid}: {e['evalue']}"[:200] for gid, e in answers.items()
+              if e["ename"] in ("SyntaxError", "IndentationError", "TabError")]
+    for item in items:
+        if broken and item.score < item.points and item.message.startswith("NameError"):
+            item.message = f"{broken[0]} (so the names it defines do not exist: {item.message})"
 
 
 def _locked_errors(errors, preamble):

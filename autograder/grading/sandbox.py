@@ -170,7 +170,8 @@ def _client(nb, km, workdir, limits, deadline):
             cell.metadata["autograder_timeout"] = True
 
     return NotebookClient(nb, km=km, allow_errors=True, interrupt_on_timeout=True, timeout_func=timeout,
-                          error_on_timeout={"ename": TIMED_OUT, "evalue": "", "traceback": []},
+                          error_on_timeout={"ename": TIMED_OUT, "evalue": f"{limits.cell_timeout:g} s per cell",
+                                            "traceback": []},
                           on_cell_executed=timed_out, startup_timeout=60,
                           resources={"metadata": {"path": str(workdir)}})
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..diagnose import diagnose
 from ..records import MIME, decode
 
+TIMED_OUT = "CellTimeoutError"   # sandbox.TIMED_OUT: the error nbclient reports for a cell it interrupted
 MAX_ERROR = 300   # characters of a learner's error message shown in a report
 
 
@@ -93,6 +94,9 @@ def _error_text(error, want, done, source):
     a hidden test (code in the kernel can read the cell it runs in)."""
     if error["ename"] == "NotImplementedError":
         return "not attempted: the exercise above still raises NotImplementedError"
+    if error["ename"] in (TIMED_OUT, "KeyboardInterrupt"):   # the kernel reports the interrupt it was sent
+        limit = error["evalue"] if error["ename"] == TIMED_OUT and error["evalue"] else "the per-cell time limit"
+        return f"ran out of time ({limit}) and was stopped"
     if done < len(want) and want[done].get("hidden"):
         return f"{error['ename']} on an input the visible tests do not use"
     text = f"{error['ename']}: {error['evalue']}".strip().rstrip(":")
