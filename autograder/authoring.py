@@ -146,7 +146,8 @@ def _bind(targets, value, flow, keep=False, each=False):
 def _definition(stmt, flow, problems):
     """A function the test defines is tainted if it reads a tainted name; checks inside it are checked."""
     bases = {b.id for b in getattr(stmt, "bases", []) if isinstance(b, ast.Name)}
-    if (_free_names(stmt) | bases) & flow.tainted:
+    params = {a.arg for a in ast.walk(stmt.args) if isinstance(a, ast.arg)} if hasattr(stmt, "args") else set()
+    if ((_free_names(stmt) - params) | bases) & flow.tainted:
         flow.tainted.add(stmt.name)
     if not isinstance(stmt, ast.ClassDef):
         inner = flow.fork()

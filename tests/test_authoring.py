@@ -108,3 +108,9 @@ def test_a_later_locked_cell_that_reads_a_test_cells_name_is_refused():
     test = ({"grade": True, "grade_id": "t"}, "xs = np.ones(2)\ncheck_close('w', sgd_update(xs.copy(), xs.copy(), 1.0), 0 * xs)")
     demo = ({"locked": True, "grade_id": "plot"}, "print(xs)")
     assert any("plot: reads `xs`" in v for v in violations([SOLUTION, test, demo]))
+
+
+def test_a_test_helper_whose_parameter_shares_a_tainted_globals_name_is_clean():
+    z_from_learner = ({"solution": True, "grade_id": "s"}, "z = np.ones(2)\ndef f(x):\n    return 2 * x\n")
+    test = ({"grade": True, "grade_id": "t"}, "def ref(z):\n    return 2 * z\nx = np.ones(2)\ncheck_close('f', f(x.copy()), ref(x))")
+    assert violations([z_from_learner, test]) == []
