@@ -68,6 +68,9 @@ def prove(source_nb, name, files=None, limits=None):
     limits = limits or Limits()
     full = run_job(trusted_job(source_nb, name, files or {}, demos=True), limits)
     skipped = run_job(trusted_job(source_nb, name, files or {}), limits)
+    for run in (full, skipped):
+        if "error" in run or not run.get("cells"):   # no run, no proof
+            return [run.get("error") or "the notebook ran no test cell"]
     problems = [f"{gid}: the run without demos {'raised ' + c['error']['ename'] if c['error'] else 'differs'}"
                 for gid, c in skipped.get("cells", {}).items()
                 if c["error"] or c["records"] != full.get("cells", {}).get(gid, {}).get("records")]
