@@ -87,3 +87,12 @@ def test_a_syntax_error_in_an_answer_is_named_with_its_line():
     ran = {"cells": {"t_test": run(error=name_error)}, "faults": [], "answers": {"f": syntax}}
     item = result_of("ann", "nb", nb, job, ran, {"cells": {"t_test": TRUSTED}}).items[0]
     assert item.message.startswith("SyntaxError in your cell f: invalid syntax (3265.py, line 2)")
+
+
+def test_grades_csv_lists_the_items_in_notebook_order():
+    from autograder.grading.report import to_csv
+    from autograder.grading.result import Result
+    from autograder.grading.verdict import Item
+    items = [Item("zeta_test", 1, 1, "passed"), Item("alpha_test", 1, 0, "x")]
+    header = to_csv([Result("ann", "nb", "graded", "", 1, 2, items)]).splitlines()[0]
+    assert header.endswith("zeta_test,alpha_test")

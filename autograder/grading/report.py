@@ -41,7 +41,8 @@ def rows(results):
 
 def to_csv(results):
     table = rows(results)
-    items = sorted({k for row in table for k in row} - set(COLUMNS))
+    # Item columns in notebook order: every result lists its items as its notebook does.
+    items = list(dict.fromkeys(k for row in table for k in row if k not in COLUMNS))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[*COLUMNS, *items], lineterminator="\n")
     writer.writeheader()
