@@ -87,3 +87,10 @@ def test_refuses_hidden_check_that_could_leak(tmp_path):
         cell.source = cell.source.replace("hidden=True", "hidden=False")
     with pytest.raises(BuildError, match="hidden=True"):
         build(_source_with(tmp_path, unflag))
+
+
+def test_the_start_here_page_is_in_the_course_only():
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    assert (root / "course" / "START-HERE.md").is_file()
+    assert not (root / "solutions" / "START-HERE.md").exists()
