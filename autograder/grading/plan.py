@@ -85,6 +85,8 @@ def result_of(student, name, source_nb, job, run, trusted):
     items = [judge(t, trusted["cells"][t.grade_id], run["cells"].get(t.grade_id)) for t in tests]
     _name_syntax_errors(items, run.get("answers", {}))
     status, reasons = _status(run["faults"], items)
+    if status == "graded" and any(note.startswith("tag 'skip-execution'") for note in job["notes"]):
+        status = "tampered"   # a tag that hides a test from this run is no accident; the cells ran anyway
     broken, locked = _locked_errors(run.get("locked", {}), job.get("preamble", []))
     if broken:
         return Result(student, name, "error", "; ".join(broken), 0.0, max_score, items)

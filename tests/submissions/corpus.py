@@ -239,7 +239,7 @@ CASES = [
     Case("attack-ast-transformer", attack("ast_transformer"), "graded", "zero"),
     Case("attack-stack-spy", after_each_solution("stack_spy"), "graded", "zero"),
     Case("attack-display-publisher", attack("display_publisher"), "graded", "zero"),
-    Case("attack-skip-execution", skip_execution, "graded", "zero", "skip-execution"),
+    Case("attack-skip-execution", skip_execution, "tampered", "zero", "skip-execution"),
     Case("attack-read-keys", read_keys, "graded", "zero"),
     Case("attack-leak-test-source", after_each_solution("leak_test_source"), "graded", "zero"),
     Case("attack-remount-root", attack("remount_root"), "graded", "zero"),
