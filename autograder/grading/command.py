@@ -18,7 +18,8 @@ statuses (one per student and notebook, in the table, grades.csv and grades.json
   crashed             the kernel died, or the grading worker did; the tests after it score 0
   invalid notebook    not a valid notebook, over the size limit, or not a regular file (a link, a FIFO)
   missing notebook    the student's folder has no such notebook
-  tampered            a test cell was changed while it ran; it scores 0
+  tampered            a test cell was changed while it ran (it scores 0), or the submission tagged a
+                      cell to skip it (the cell runs anyway)
   invalid student id  the folder name breaks nbgrader's rules for student ids; nothing is graded
   error               the grader's or the machine's fault, not the student's (the reason says which)
 A pair with status error or invalid student id is in the reports only: its earlier feedback and
