@@ -248,7 +248,9 @@ def test_the_api_works_from_a_notebook(courses):
         f"results = autograder.grade({NAME!r}, root={str(ours)!r}, jobs=2, dry_run=True, progress=False)\n"
         "print(sorted(r.student for r in results))")]
     NotebookClient(nb, timeout=300, kernel_name="python3").execute()
-    assert nb.cells[0].outputs[0]["text"].strip() == str(sorted(STAMPS))
+    # stdout alone: a library may warn on stderr first (urllib3 does, where a SOCKS proxy is configured)
+    printed = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("name") == "stdout")
+    assert printed.strip() == str(sorted(STAMPS))
 
 
 def test_memory_has_one_unit_and_says_it():
