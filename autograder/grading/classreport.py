@@ -33,7 +33,7 @@ MISTAKES = (
     (r"changed while it ran|refutes", "tampered"),
     (r"^(\w+(Error|Exception))\b", None),   # None: the exception's own name is the label
 )
-NOT_COUNTED = ("missing notebook", "invalid student id", "error")   # nothing of the student's was graded
+NOT_COUNTED = ("missing notebook", "invalid student id", "error", "missing")   # nothing of theirs was graded
 
 
 def mistake(message):
@@ -80,9 +80,10 @@ def exercises(results, order):
 
 
 def totals(results):
-    """{student: percent of the assignment's points}, raw scores (before late penalties)."""
+    """{student: percent of the assignment's points}, raw scores (before late penalties), of the students who
+    submitted something: one who submitted nothing (missing) is counted apart, not as a score of 0."""
     got, most = Counter(), Counter()
-    for r in results:
+    for r in (r for r in results if r.status != "missing"):
         got[r.student] += r.score
         most[r.student] += r.max_score
     return {s: 100 * got[s] / most[s] if most[s] else 0.0 for s in most}
@@ -117,8 +118,9 @@ def render(assignment, results, order):
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
     late = sorted((r for r in results if r.seconds_late > 0), key=lambda r: (r.student, r.notebook))
+    missing = sorted({r.student for r in results if r.status == "missing"} - set(percents))
     return env.get_template("class_report.html.j2").render(
-        assignment=assignment, students=len(percents), exercises=table, histogram=histogram,
+        assignment=assignment, students=len(percents), missing=missing, exercises=table, histogram=histogram,
         pass_rates=pass_rates, late=late, statuses=Counter(r.status for r in results).most_common())
 
 

@@ -22,15 +22,19 @@ statuses (one per student and notebook, in the table, grades.csv and grades.json
                       cell to skip it (the cell runs anyway)
   invalid student id  the folder name breaks nbgrader's rules for student ids; nothing is graded
   error               the grader's or the machine's fault, not the student's (the reason says which)
-A pair with status error or invalid student id is in the reports only: its earlier feedback and
-gradebook rows stay as they were.
+  missing             a student on the gradebook's roster with no submitted/STUDENT/ASSIGNMENT/ folder:
+                      score 0 (nbgrader export counts 0 too); not in the class report's histogram or pass
+                      rates (the page says how many); only in a run of the whole class, not with --student
+A pair with status error, invalid student id or missing is in the reports only: its earlier feedback
+and gradebook rows stay as they were (a missing student gets no feedback page or autograded/ notebook).
 
 writing: reports/ first, then feedback/, then the gradebook and autograded/. A locked gradebook is
 waited for (--gradebook-timeout); if it stays locked, reports/ and feedback/ are kept, and the run
 prints the command that writes the gradebook from reports/ later (--gradebook-only).
 
 exit codes:
-  0  every pair graded, and everything written
+  0  every submitted pair graded (students with status missing submitted nothing: not a failure),
+     and everything written
   1  some pair not graded, no submissions, or the gradebook not written
   2  a usage error, or nothing graded and nothing written: the sandbox self-test failed, or
      source/ does not pass its own tests"""
@@ -51,6 +55,9 @@ def add_arguments(parser):
     parser.add_argument("--student", action="append", dest="students", metavar="NAME",
                         help="grade only this student (repeatable); everyone else's records stay as they are")
     parser.add_argument("--dry-run", action="store_true", help="grade and print the table, but write nothing")
+    parser.add_argument("--format", choices=["canvas"], dest="lms_format",
+                        help="also write reports/ASSIGNMENT/canvas.csv from the gradebook once it is written: "
+                             "Canvas's gradebook import CSV, with manual grades and late penalties")
     parser.add_argument("--gradebook-timeout", type=float, default=60,
                         help="seconds to wait for a gradebook that another program is writing (default: 60)")
     parser.add_argument("--gradebook-only", action="store_true",
@@ -68,6 +75,10 @@ def main(args):
     from .preflight import PreflightError
     if args.gradebook_only:
         return _gradebook_only(args)
+    if args.lms_format and (args.dry_run or args.no_gradebook):
+        print(f"error: --format {args.lms_format} is written from the gradebook, which --dry-run and "
+              "--no-gradebook leave alone", file=sys.stderr)
+        return 2
     try:
         results = grade(args.assignment, root=args.root, jobs=args.jobs, scheduler=args.scheduler,
                         cell_timeout=args.cell_timeout, total_timeout=args.total_timeout,
@@ -86,7 +97,20 @@ def main(args):
         print(f"no submissions: no folder submitted/*/{args.assignment}/, so nothing was graded or written")
         return 1
     print(table(results))
-    return 0 if all(r.status == "graded" for r in results) else 1
+    if args.lms_format:
+        print(f"wrote {_canvas(args)}")
+    return 0 if all(r.status in ("graded", "missing") for r in results) else 1
+
+
+def _canvas(args):
+    """--format canvas: reports/ASSIGNMENT/canvas.csv (or in --report-dir), from the gradebook just written."""
+    from pathlib import Path
+
+    from .canvas import write
+    from .gradebook import db_url, timed
+    folder = Path(args.report_dir or Path(args.root) / "reports" / args.assignment)
+    return write(timed(db_url(Path(args.root).resolve()), args.gradebook_timeout), args.assignment,
+                 folder / "canvas.csv")
 
 
 def _gradebook_only(args):

@@ -68,6 +68,7 @@ def load_sources(batch):
 def plan_jobs(batch):
     """One job per (student, notebook), with test cells restored; plus a trusted run per notebook.
     Whatever goes wrong in planning one pair becomes that pair's status, with the student named."""
+    from . import roster
     from .plan import cached, data_files, trusted_job
     files = data_files(batch.root / "source" / batch.assignment)
     submitted = batch.root / "submitted"
@@ -76,6 +77,8 @@ def plan_jobs(batch):
         if submitted.is_dir() else []
     if batch.options.get("students"):   # a regrade of some students touches no one else
         students = _chosen(batch, students)
+    elif students:   # a whole class: whoever is on the gradebook's roster and submitted nothing gets a row
+        batch.results += roster.rows(batch, students)
     for name, nb in batch.sources.items():
         if students and cached(nb, files) is None:
             batch.trusted_jobs[name] = trusted_job(nb, name, files)

@@ -39,10 +39,12 @@ def rows(results):
     return out
 
 
-def to_csv(results):
+def to_csv(results, order=None):
+    """order: {notebook: [test grade_ids in the source notebook's order]}, which gives the item columns their
+    order (a row without items, missing say, must not decide it); items it lacks follow, as the rows have them."""
     table = rows(results)
-    # Item columns in notebook order: every result lists its items as its notebook does.
-    items = list(dict.fromkeys(k for row in table for k in row if k not in COLUMNS))
+    listed = [clean(gid) for gids in (order or {}).values() for gid in gids]
+    items = list(dict.fromkeys(listed + [k for row in table for k in row if k not in COLUMNS]))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[*COLUMNS, *items], lineterminator="\n")
     writer.writeheader()
@@ -67,12 +69,12 @@ def read(folder):
     return results
 
 
-def write(results, folder):
-    """Write grades.csv and grades.json into folder; return their paths."""
+def write(results, folder, order=None):
+    """Write grades.csv and grades.json into folder (order: as to_csv's); return their paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = folder / "grades.csv", folder / "grades.json"
-    for path, text in zip(paths, (to_csv(results), to_json(results))):
+    for path, text in zip(paths, (to_csv(results, order), to_json(results))):
         write_whole(path, text)
     return paths
 

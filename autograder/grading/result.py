@@ -2,10 +2,11 @@
 from dataclasses import dataclass, field
 
 STATUSES = ("graded", "timeout", "memory", "crashed", "invalid notebook", "missing notebook", "tampered",
-            "invalid student id", "error")
-# Not the student's doing (error: the grader's or the machine's fault), or no id to record it under: such a
-# pair is in the reports, but its feedback and gradebook rows are left as they were.
-UNRECORDED = ("invalid student id", "error")
+            "invalid student id", "error", "missing")
+# Not the student's doing (error: the grader's or the machine's fault), no id to record it under, or nothing
+# submitted (missing: nbgrader export counts it 0 already): such a pair is in the reports, but its feedback
+# and gradebook rows are left as they were.
+UNRECORDED = ("invalid student id", "error", "missing")
 TRUSTED = "(source)"   # the student name under which the trusted run of source/ travels
 
 

@@ -95,8 +95,8 @@ def write_reports(batch):
     if batch.options.get("students"):
         from .subset import with_others
         results = with_others(results, folder)
-    report.write(results, folder)
     order = {name: [t.grade_id for t in graded_cells(nb)] for name, nb in batch.sources.items()}
+    report.write(results, folder, order)
     classreport.write(batch.assignment, results, order, folder)
 
 
