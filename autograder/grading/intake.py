@@ -53,7 +53,7 @@ def student_problem(student):
 
 def check_folder(path):
     """Unusable unless path is a real folder (a symlinked one could be anyone's)."""
-    kind = _kind(path)
+    kind = kind_of(path)
     if kind != "a folder":
         raise Unusable("invalid notebook", f"{_shown(path)} is {kind or 'missing'}, not a folder: "
                                            "only real folders are graded")
@@ -61,12 +61,13 @@ def check_folder(path):
 
 def check_file(path):
     """Unusable if path exists and is not a regular file (a missing file is locate()'s business)."""
-    kind = _kind(path)
+    kind = kind_of(path)
     if kind is not None and kind != "a regular file":
         raise Unusable("invalid notebook", f"{Path(path).name} is {kind}: only regular files are graded")
 
 
-def _kind(path):
+def kind_of(path):
+    """What is at path, without following a link: "a regular file", "a symbolic link", ..., or None."""
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -80,8 +81,9 @@ def _shown(path):
     return f"{path.parent.name}/{path.name}"
 
 
-def read_bytes(path, limit=MAX_NOTEBOOK):
-    """The bytes of the regular file at path, refused over limit without reading it."""
+def read_bytes(path, limit=MAX_NOTEBOOK, single=False):
+    """The bytes of the regular file at path, refused over limit without reading it; with single, refused
+    if it has another hard link (it could be anyone's file, the gradebook included)."""
     check_file(path)
     name = Path(path).name
     try:
@@ -92,6 +94,8 @@ def read_bytes(path, limit=MAX_NOTEBOOK):
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):   # replaced between lstat and open
             raise Unusable("invalid notebook", f"{name} is not a regular file: only regular files are graded")
+        if single and info.st_nlink > 1:
+            raise Unusable("invalid notebook", f"{name} is a hard link to another file")
         if info.st_size > limit:
             raise Unusable("invalid notebook", f"{name} is {_mb(info.st_size)}, over the limit of {_mb(limit)}")
         data = file.read(limit + 1)

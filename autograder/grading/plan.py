@@ -12,7 +12,9 @@ import os
 from pathlib import Path
 
 from .demos import without_demos
+from .matching import match
 from .restore import Unusable, graded_cells, locate, nbgrader_meta, read, restore
+from .studentfiles import student_files
 from .verdict import Item, judge
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "autograder" / "trusted"
@@ -39,19 +41,22 @@ def trusted_job(source_nb, name, files, demos=False):
 
 
 def student_job(folder, name, source_nb, names, files):
-    """The student's notebook with its test cells restored, or the status that stops it."""
+    """The student's notebook with its test cells restored, or the status that stops it. Its sandbox holds
+    the student's own files beside source/'s (files, which win on a name clash), as nbgrader's does."""
     import nbformat
     tests = [t.grade_id for t in graded_cells(source_nb)]
     try:
         path, note = locate(folder, f"{name}.ipynb", source_nb, {f"{n}.ipynb" for n in names})
         nb = read(path)
-        notes = [note] * bool(note) + restore(nb, source_nb)
+        notes = [note] * bool(note) + match(nb, source_nb, path.name) + restore(nb, source_nb)
         without_demos(nb, source_nb)
         for_kernel(nb, set(tests))
     except Unusable as err:
         return {"nb": None, "tests": tests, "status": err.args[0], "reason": err.args[1]}
-    return {"nb": nbformat.writes(nb), "filename": f"{name}.ipynb", "files": files, "tests": tests,
-            "notes": notes, "preamble": preamble(nb)}
+    own, skipped = student_files(folder, set(files))
+    own = {n: base64.b64encode(data).decode("ascii") for n, data in own.items()}
+    return {"nb": nbformat.writes(nb), "filename": f"{name}.ipynb", "files": {**own, **files}, "tests": tests,
+            "notes": notes + skipped, "preamble": preamble(nb)}
 
 
 def preamble(nb):

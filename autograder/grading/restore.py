@@ -57,7 +57,16 @@ def _same_exercises(path, source_nb):
         return False
     graded = {nbgrader_meta(c)["grade_id"] for c in source_nb.cells
               if nbgrader_meta(c).get("grade") or nbgrader_meta(c).get("solution")}
-    return bool(graded & _grade_ids(nb))
+    return bool(graded & _grade_ids(nb)) or _matches(nb, source_nb)
+
+
+def _matches(nb, source_nb):
+    """Whether a copy without nbgrader metadata matches source/ by content (matching.py)."""
+    from .matching import match, needs_matching
+    try:
+        return needs_matching(nb, source_nb) and bool(match(nb, source_nb, ""))
+    except Unusable:
+        return False
 
 
 SKIP_TAGS = {"skip-execution", "raises-exception"}   # nbclient would skip the cell, or let it fail unseen
@@ -78,7 +87,7 @@ def restore(nb, source_nb):
         trusted = by_id.get(nbgrader_meta(cell).get("grade_id"))
         if trusted is None or not _restored(nbgrader_meta(trusted)):
             continue
-        if nbgrader_meta(trusted).get("grade") and _norm(cell.source) not in _released(trusted.source):
+        if nbgrader_meta(trusted).get("grade") and normalized(cell.source) not in released(trusted.source):
             notes.append(f"test cell {nbgrader_meta(trusted)['grade_id']} was edited and has been restored")
         _copy_cell(cell, trusted)
     notes += _reinsert(nb, source_nb, seen)
@@ -104,14 +113,14 @@ def _clean(cell):
     return [f"tag {t!r} removed from a cell" for t in sorted(skipped)]
 
 
-def _norm(source):
+def normalized(source):
     return "\n".join(line.rstrip() for line in source.splitlines() if line.strip())
 
 
-def _released(source):
+def released(source):
     """A test cell as the learner received it (hidden tests cleared), or as in source/."""
     from ..hidden import strip_hidden
-    return {_norm(source), _norm(strip_hidden(source))}
+    return {normalized(source), normalized(strip_hidden(source))}
 
 
 def _duplicate(cell, seen):
