@@ -68,8 +68,9 @@ def _ce(old, new):
     return SOLUTION_CE.replace(old, new)
 
 
-def _fix(body):
-    return variant("planted_fix", body)
+def _fix(body=None, layer=None):
+    """The planted_fix cell with fixed_backward's body and/or the bug_layer line replaced."""
+    return variant("planted_fix", body, None if layer is None else f"bug_layer = {layer!r}")
 
 
 def _mlp(forward=None, backward=None, params=None, grads=None):
@@ -217,18 +218,26 @@ EXERCISES = {
     },
     "planted_fix": {
         "mutants": [
-            Mutant("the planted bug kept: sigmoid of -Z", _fix("dL_dZ = dL_dA / (1 + np.exp(Z))"), "the sigmoid of z"),
+            Mutant("the planted bug kept: sigmoid of -Z", _fix("dL_dZ = dL_dA / (1 + np.exp(Z))")),
+            Mutant("the layer below named (Act1), with its right slope", _fix("dL_dZ = dL_dA * (1 - A ** 2)", "Act1")),
+            Mutant("the layer above named (Act3), with its right slope",
+                   _fix("s = 1 / (1 + np.exp(-Z))\ndL_dZ = dL_dA * s * (1 + Z * (1 - s))", "Act3")),
+            Mutant("the right fix, but no layer named", _fix(layer="")),
+            Mutant("the layer named by its number", _fix(layer=2)),
             Mutant("the sigmoid's own derivative", _fix("s = 1 / (1 + np.exp(-Z))\ndL_dZ = dL_dA * s * (1 - s)")),
             Mutant("the forward pass instead of its slope", _fix("dL_dZ = dL_dA * np.logaddexp(0.0, Z)")),
             Mutant("upstream gradient forgotten", _fix("dL_dZ = 1 / (1 + np.exp(-Z))")),
             Mutant("opposite sign", _fix("dL_dZ = -dL_dA / (1 + np.exp(-Z))"), "opposite sign"),
             Mutant("ReLU's slope", _fix("dL_dZ = dL_dA * (Z > 0)")),
             Mutant("e^Z without the denominator", _fix("dL_dZ = dL_dA * np.exp(Z)")),
+            Mutant("the sigmoid taken of the output A", _fix("dL_dZ = dL_dA / (1 + np.exp(-A))")),
         ],
         "valid": [
             Valid("stable sigmoid by logaddexp", _fix("dL_dZ = dL_dA * np.exp(-np.logaddexp(0.0, -Z))")),
             Valid("tanh identity", _fix("dL_dZ = dL_dA * 0.5 * (1 + np.tanh(Z / 2))")),
             Valid("e^Z / (1 + e^Z)", _fix("e = np.exp(Z)\ndL_dZ = dL_dA * e / (1 + e)")),
+            Valid("written with the output A: 1 - e^-A", _fix("dL_dZ = dL_dA * (1 - np.exp(-A))")),
+            Valid("the name in lower case, with spaces", _fix(layer=" act2 ")),
         ],
     },
     "quiz": quiz(('b', 'a', 'b'), [
