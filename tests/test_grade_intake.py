@@ -118,10 +118,12 @@ def test_cells_without_metadata_are_matched_to_source_by_content(kind, code_only
     assert grade_ids(bare) == grade_ids(nb)
 
 
-def test_an_answer_in_a_gap_with_extra_cells_is_found_by_its_first_line():
+@pytest.mark.parametrize("above", ["", "import math\n"])
+def test_an_answer_in_a_gap_with_extra_cells_is_found_by_its_first_line(above):
     nbk = corpus.notebook(ROOT, NAME)
     nb = nbk.copy()
     first = corpus.index(nb, "solution")
+    nb.cells[first].source = above + nb.cells[first].source   # the released first line, first or further down
     nb.cells.insert(first, nbformat.v4.new_code_cell("scratch = 1"))   # a cell of the student's own
     bare = stripped(nb)
     match(bare, read(ROOT / "source" / NAME / f"{NAME}.ipynb"), "x.ipynb")

@@ -80,17 +80,20 @@ def _in_gap(ours, theirs, source_nb, nb):
         if len(mine) == len(cells):   # as many cells as source/ has there: in the same order
             found.update(zip(mine, cells))
             continue
-        for k in mine:   # else the one cell that starts as the released cell does
-            starts = [j for j in cells if _first(nb.cells[j].source) == _first(source_nb.cells[k].source)]
-            if len(starts) == 1:
-                found[k] = starts[0]
+        for k in mine:   # else the one cell that starts as the released cell does, or else holds its first line
+            first = _lines(source_nb.cells[k].source)[:1]
+            for fits in (lambda lines: lines[:1] == first, lambda lines: bool(first) and first[0] in lines):
+                hits = [j for j in cells if fits(_lines(nb.cells[j].source))]
+                if len(hits) == 1:
+                    found[k] = hits[0]
+                    break
     return found if _increasing(found) else {}
 
 
-def _first(source):
-    """The first line as released: a solution region's markers are gone from the learner's copy."""
-    return next((line.strip() for line in source.splitlines()
-                 if line.strip() and not line.strip().startswith(("### BEGIN SOLUTION", "### END SOLUTION"))), None)
+def _lines(source):
+    """The lines as released, stripped: a solution region's markers are gone from the learner's copy."""
+    return [line.strip() for line in source.splitlines()
+            if line.strip() and not line.strip().startswith(("### BEGIN SOLUTION", "### END SOLUTION"))]
 
 
 def _increasing(found):
