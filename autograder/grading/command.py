@@ -30,14 +30,16 @@ and gradebook rows stay as they were (a missing student gets no feedback page or
 
 writing: reports/ first, then feedback/, then the gradebook and autograded/. A locked gradebook is
 waited for (--gradebook-timeout); if it stays locked, reports/ and feedback/ are kept, and the run
-prints the command that writes the gradebook from reports/ later (--gradebook-only).
+prints the command that writes the gradebook from reports/ later (--gradebook-only). The gradebook's
+cells follow source/ (points, checksums, sources) as `nbgrader generate_assignment` leaves them.
 
 exit codes:
   0  every submitted pair graded (students with status missing submitted nothing: not a failure),
      and everything written
   1  some pair not graded, no submissions, or the gradebook not written
-  2  a usage error, or nothing graded and nothing written: the sandbox self-test failed, or
-     source/ does not pass its own tests"""
+  2  a usage error, or nothing graded and nothing written: the sandbox self-test failed,
+     source/ does not pass its own tests, or the gradebook cannot follow source/ (a cell that recorded
+     grades hang on was removed or renamed; the message says what to run)"""
 
 
 def add_arguments(parser):
@@ -73,6 +75,7 @@ def main(args):
     sys.modules.setdefault("rfc3987_syntax", None)
     from .plan import SourceError
     from .preflight import PreflightError
+    from .sync import CellsChanged
     if args.gradebook_only:
         return _gradebook_only(args)
     if args.lms_format and (args.dry_run or args.no_gradebook):
@@ -85,7 +88,7 @@ def main(args):
                         memory_gib=args.memory_gib, report_dir=args.report_dir, students=args.students,
                         dry_run=args.dry_run, gradebook=not args.no_gradebook, progress=True,
                         gradebook_timeout=args.gradebook_timeout)
-    except (SourceError, FileNotFoundError, PreflightError) as err:
+    except (SourceError, FileNotFoundError, PreflightError, CellsChanged) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except GradebookNotWritten as err:
@@ -117,11 +120,15 @@ def _gradebook_only(args):
     """--gradebook-only: gradebook.write_later(), and what it wrote."""
     from .gradebook import NotWritten, write_later
     from .report import clean
+    from .sync import CellsChanged
     try:
         written, failed = write_later(args.assignment, args.root, args.report_dir, args.gradebook_timeout)
     except FileNotFoundError as err:
         print(f"error: no stored results to write ({err}): run autograder grade {args.assignment} first",
               file=sys.stderr)
+        return 2
+    except CellsChanged as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
     except NotWritten as err:
         print(f"error: the gradebook was not written: {err}", file=sys.stderr)

@@ -1,16 +1,15 @@
 """Write the verdicts into nbgrader's own gradebook, from the main process only.
 
 formgrader and `nbgrader export` read the gradebook, so they show these
-scores. The assignment must be known to the gradebook; if the instructor has
-not run `nbgrader generate_assignment`, it is recorded from source/ with
-nbgrader's own preprocessors, exactly as generate_assignment would.
+scores. The assignment's notebooks and cells follow source/ (sync.py): recorded
+with nbgrader's own preprocessors exactly as generate_assignment would, whether
+or not the instructor ran it, and updated when source/ changes.
 
 A gradebook that another program holds (formgrader, mid-write) is waited for
 (SQLite's busy timeout); if it stays locked, NotWritten says so, and
 write_later() writes the stored reports into it afterwards. A pair the gradebook
 cannot take is returned with the reason, and the others are written.
 """
-import copy
 import warnings
 from pathlib import Path
 
@@ -41,13 +40,14 @@ def timed(url, seconds=TIMEOUT):
     return f"{url}{'&' if '?' in url else '?'}timeout={seconds:g}"
 
 
-def record(url, assignment, source_nbs, results):
-    """ensure_assignment() then write(); NotWritten if the database refuses them (locked, read-only)."""
+def record(url, assignment, source_nbs, results, root=None):
+    """ensure_assignment() then write(); NotWritten if the database refuses them (locked, read-only);
+    sync.CellsChanged (before anything is written) if source/ lost cells that recorded grades hang on."""
     import logging
     quiet = logging.getLogger("tornado.application")   # nbgrader logs a traceback before each error it raises
     level, quiet.disabled = quiet.disabled, True
     try:
-        ensure_assignment(url, assignment, source_nbs)
+        ensure_assignment(url, assignment, source_nbs, root)
         return write(url, assignment, results)
     except Exception as err:
         if not refused(err):
@@ -72,20 +72,11 @@ def refused(err):
     return None
 
 
-def ensure_assignment(url, assignment, source_nbs):
-    """Record the assignment's notebooks and grade cells, unless the gradebook has them already."""
-    from nbgrader.api import Gradebook
-    from nbgrader.preprocessors import ComputeChecksums, SaveCells
-
-    with Gradebook(url) as gb:
-        gb.update_or_create_assignment(assignment)
-        known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
-    for name, nb in sorted(source_nbs.items()):
-        if name in known:
-            continue
-        resources = {"nbgrader": {"db_url": url, "assignment": assignment, "notebook": name}}
-        nb, resources = ComputeChecksums().preprocess(copy.deepcopy(nb), resources)
-        SaveCells().preprocess(nb, resources)
+def ensure_assignment(url, assignment, source_nbs, root=None):
+    """The assignment's notebooks and cells as source/ has them now (sync.py); root: the course, whose
+    nbgrader_config.py the released checksums depend on."""
+    from .sync import follow
+    follow(url, assignment, source_nbs, root)
 
 
 def write(url, assignment, results):
@@ -138,5 +129,5 @@ def write_later(assignment, root=".", report_dir=None, timeout=TIMEOUT):
     root = Path(root).resolve()
     results = [r for r in report.read(report_dir or root / "reports" / assignment) if r.status not in UNRECORDED]
     sources = {p.stem: read(p) for p in sorted((root / "source" / assignment).glob("*.ipynb"))}
-    failed = record(timed(db_url(root), timeout), assignment, sources, results)
+    failed = record(timed(db_url(root), timeout), assignment, sources, results, root)
     return [r for r in results if (r.student, r.notebook) not in failed], failed

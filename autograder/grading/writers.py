@@ -49,7 +49,7 @@ def write_gradebook(batch):
     url = gradebook.timed(gradebook.db_url(batch.root), batch.options.get("gradebook_timeout") or gradebook.TIMEOUT)
     recorded = [r for r in batch.results if r.status not in UNRECORDED]
     try:
-        failed = gradebook.record(url, batch.assignment, batch.sources, recorded)
+        failed = gradebook.record(url, batch.assignment, batch.sources, recorded, batch.root)
     except Exception as err:  # noqa: BLE001 - NotWritten, or any other refusal: the reports are kept
         why = err.args[0] if isinstance(err, gradebook.NotWritten) else f"{type(err).__name__}: {err}"
         raise GradebookNotWritten(why, _later_command(batch), batch.results) from None
