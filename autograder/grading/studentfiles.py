@@ -34,16 +34,16 @@ def student_files(folder, taken):
     if len(names) > MAX_ENTRIES:
         skipped.append(f"the folder has over {MAX_ENTRIES} entries, so only the first {MAX_ENTRIES} were looked at")
         names = names[:MAX_ENTRIES]
-    for name in names:
-        if _quiet(name):
-            continue
-        why = _refused(folder, name, taken, len(files), total)
-        if why is None:
-            try:
+    for name in (n for n in names if not _quiet(n)):
+        try:
+            why = _refused(folder, name, taken, len(files), total)
+            if why is None:
                 files[name] = read_bytes(os.path.join(folder, name), min(MAX_FILE, MAX_TOTAL - total), single=True)
                 total += len(files[name])
-            except Unusable as err:   # changed since it was looked at, or unreadable
-                why = err.args[1]
+        except Unusable as err:   # changed since it was looked at
+            why = err.args[1]
+        except OSError as err:    # gone, or unreadable
+            why = f"{name} (cannot be read: {err.strerror})"
         if why:
             skipped.append(why)
     return files, _note(skipped)
