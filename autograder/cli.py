@@ -35,7 +35,9 @@ def _grade(args):
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    examples = "\n".join(f"  {EXAMPLES[name]}" for name in EXAMPLES)
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__, epilog=f"examples:\n{examples}",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name, func, help_text):

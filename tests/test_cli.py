@@ -20,6 +20,12 @@ def test_help_ends_with_its_example(command):
     assert done.stdout.rstrip().endswith(EXAMPLES[command])
 
 
+def test_top_level_help_ends_with_every_example():
+    done = run(["--help"])
+    assert done.returncode == 0
+    assert done.stdout.rstrip().endswith("examples:\n" + "\n".join(f"  {EXAMPLES[c]}" for c in EXAMPLES))
+
+
 def test_build_example_runs():
     done = run(shlex.split(EXAMPLES["build"])[1:])
     assert done.returncode == 0, done.stdout
@@ -34,3 +40,21 @@ def test_check_example_runs_and_reports_unfinished_work():
 
 def test_usage_error_exits_2():
     assert run(["no-such-command"]).returncode == 2
+
+
+@pytest.mark.slow
+def test_grade_example_runs_in_a_course_directory(tmp_path):
+    """The example as typed, from a course directory with one submission in submitted/."""
+    import nbformat
+
+    from tests.submissions import corpus
+    from tests.submissions.course import make_course
+    words = shlex.split(EXAMPLES["grade"])
+    name = words[2]
+    course = make_course(tmp_path / "course", [name])
+    (course / "submitted" / "alice" / name).mkdir(parents=True)
+    nbformat.write(corpus.notebook(ROOT, name).copy(), course / "submitted" / "alice" / name / f"{name}.ipynb")
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", *words[1:]], cwd=course, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert "alice" in done.stdout and (course / "reports" / name / "grades.csv").is_file()
