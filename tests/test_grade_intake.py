@@ -229,3 +229,16 @@ def test_an_unmatchable_notebook_gets_the_status_and_advice_never_a_name_error(g
     assert result.status == "invalid notebook" and result.score == 0
     assert "not made from the released notebook" in result.reason and "NameError" not in result.reason
     assert all("NameError" not in i.message for i in result.items)
+
+
+def test_a_folder_of_many_notebooks_is_not_read_in_search_of_a_renamed_copy(tmp_path):
+    from autograder.grading.restore import MAX_RENAMED, locate
+    nbk = corpus.notebook(ROOT, NAME)
+    folder = submit(tmp_path, "alice", nbk.copy(), filename="renamed.ipynb").parent
+    source = read(ROOT / "source" / NAME / f"{NAME}.ipynb")
+    assert locate(folder, f"{NAME}.ipynb", source, {f"{NAME}.ipynb"}) == (folder / "renamed.ipynb",
+                                                                        "renamed from renamed.ipynb")
+    for i in range(MAX_RENAMED):
+        (folder / f"junk{i}.ipynb").write_text("{}")
+    with pytest.raises(Unusable, match="too many to look for a renamed copy"):
+        locate(folder, f"{NAME}.ipynb", source, {f"{NAME}.ipynb"})

@@ -38,16 +38,20 @@ def read(path):
     return read_notebook(path)
 
 
+MAX_RENAMED = 10   # other notebooks read in search of a renamed copy: a folder of thousands is not read whole
+
+
 def locate(folder, name, source_nb, expected_names):
     """(path, note) of the student's notebook called name; a lone renamed copy is accepted."""
     folder = Path(folder)
     if (folder / name).is_file():
         return folder / name, ""
     others = sorted(p for p in folder.glob("*.ipynb") if p.name not in expected_names) if folder.is_dir() else []
-    matches = [p for p in others if _same_exercises(p, source_nb)]
+    matches = [p for p in others if _same_exercises(p, source_nb)] if len(others) <= MAX_RENAMED else []
     if len(matches) == 1:
         return matches[0], f"renamed from {matches[0].name}"
-    raise Unusable("missing notebook", f"no {name} in submitted/{folder.parent.name}/{folder.name}")
+    many = f" (and {len(others)} other notebooks, too many to look for a renamed copy)" * (len(others) > MAX_RENAMED)
+    raise Unusable("missing notebook", f"no {name} in submitted/{folder.parent.name}/{folder.name}{many}")
 
 
 def _same_exercises(path, source_nb):
