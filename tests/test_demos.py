@@ -59,3 +59,24 @@ def test_every_notebook_grades_the_same_without_its_demos(name):
     nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     assert static_problems(nb) == []
     assert prove(nb, name, data_files(folder)) == []
+
+
+def test_a_cells_own_locals_and_loop_variables_are_not_read_from_a_demo():
+    # curve is bound by the demo; these cells bind their own curve before reading it
+    own = copy.deepcopy(SOURCE)
+    own.cells += [cell("def f(v):\n    curve = v + 1\n    return curve", "f", locked=True),
+                  cell("for curve in range(3):\n    print(curve)", "loop", locked=True),
+                  cell("print([curve for curve in range(2)])", "comp", locked=True)]
+    assert static_problems(own) == []
+
+
+def test_a_student_cell_reading_a_demo_name_runs_the_notebook_whole():
+    """Skipping demos must never cost a mark: an answer that reads what a demo bound gets every cell, as
+    under nbgrader."""
+    submitted = copy.deepcopy(SOURCE)
+    submitted.cells.insert(3, cell("answer = max(curve)", "late_answer", solution=True))
+    kept = [c.metadata["nbgrader"]["grade_id"] for c in without_demos(submitted, SOURCE).cells]
+    assert kept == ["setup", "double", "plot", "late_answer", "double_test"]
+    unparsable = copy.deepcopy(SOURCE)
+    unparsable.cells.insert(3, cell("answer = (", "broken", solution=True))   # reads nothing: demos skipped
+    assert "plot" not in [c.metadata["nbgrader"]["grade_id"] for c in without_demos(unparsable, SOURCE).cells]

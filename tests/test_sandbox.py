@@ -161,7 +161,7 @@ if pid == 0:
     finally:
         os._exit(0)
 time.sleep(1)
-blocks = [np.ones(100 * 2 ** 20 // 8) for _ in range(7)]"""
+blocks = [np.ones(100 * 2 ** 20 // 8) for _ in range(8)]"""
     if not cgroups():
         pytest.skip("no writable cgroup here")
     faults, _ = run(hog, "print('never')", memory=3 * 2 ** 29)
@@ -285,3 +285,14 @@ def test_cgroups_left_by_a_killed_grader_are_swept(monkeypatch, tmp_path):
     limits.Confinement(2 ** 30, 64)
     assert not list(tmp_path.glob("*/autograder-999999999-dead"))
     assert len(list(tmp_path.glob(f"*/autograder-{os.getpid()}-alive"))) == 3
+
+
+def test_pyplot_loads_on_first_use_and_works():
+    """The kernel loads pyplot lazily (a graded run skips the demos that draw) and never loads debugpy;
+    a learner's cell that draws gets the real pyplot."""
+    faults, out = run("import sys\nimport matplotlib.pyplot as plt\n"
+                      "print(type(plt).__name__, 'debugpy' in sys.modules and sys.modules['debugpy'] is not None)",
+                      "import io\nfig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\nbuf = io.BytesIO()\n"
+                      "fig.savefig(buf, format='png')\nprint(type(plt).__name__, plt.__name__, buf.getvalue()[:4] == b'\\x89PNG')")
+    assert faults == []
+    assert out == ["_LazyModule False", "module matplotlib.pyplot True"], out

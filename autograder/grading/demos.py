@@ -22,29 +22,54 @@ def demo_ids(source_nb):
 
 
 def without_demos(nb, source_nb):
-    """nb less the cells that source/ tags demo, matched by grade_id (a student's own tag counts for nothing)."""
+    """nb less the cells that source/ tags demo, matched by grade_id (a student's own tag counts for nothing).
+    If one of the student's own cells reads a name that only a demo binds, nb keeps every cell: it runs
+    whole, as nbgrader would run it, so that skipping demos can never cost a student a mark."""
     demos = demo_ids(source_nb)
-    nb.cells = [c for c in nb.cells if _meta(c).get("grade_id") not in demos]
+    if not _problems(nb, demos):
+        nb.cells = [c for c in nb.cells if _meta(c).get("grade_id") not in demos]
     return nb
 
 
 def static_problems(source_nb):
     """Names a demo binds that a later cell which is not a demo reads."""
-    demos, bound, problems = demo_ids(source_nb), {}, []
-    for cell in source_nb.cells:
-        if cell.cell_type != "code":
+    return _problems(source_nb, demo_ids(source_nb))
+
+
+def _problems(nb, demos):
+    bound, problems = {}, []
+    for cell in nb.cells:
+        tree = _parsed(cell)
+        if tree is None:
             continue
-        tree = ast.parse(cell.source)
         gid = _meta(cell).get("grade_id")
         if gid in demos:
             bound.update({n: gid for n in _top_level_names(tree)})
             continue
-        read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         problems += [f"{gid or 'a cell'} reads `{n}`, which demo {bound[n]} binds: a graded run skips demos"
-                     for n in sorted(read & set(bound))]
+                     for n in sorted(_outside_reads(tree) & set(bound))]
         for name in _top_level_names(tree):
             bound.pop(name, None)
     return problems
+
+
+def _parsed(cell):
+    """The cell's syntax tree; None for markdown, and for code that does not parse (it reads nothing)."""
+    if cell.cell_type != "code":
+        return None
+    try:
+        return ast.parse(cell.source)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _outside_reads(tree):
+    """Names the cell reads and never binds itself (a loop variable, a local of its own function): the
+    runtime proof (prove) catches what this cheap test misses, such as `x = x + 1`."""
+    stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    args = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return read - stored - args - _top_level_names(tree)
 
 
 def _top_level_names(tree):
