@@ -136,6 +136,9 @@ def test_canvas_export_through_nbgrader_export(graded):
     assert sorted(rows[2:]) == [["Abbot, Aaron", "", "", "aaron", "", "0"], ["Smith, Alice", "", "", "alice", "", f"{FULL:g}"],
                         ["bob", "", "", "bob", "", f"{bob:g}"]]
     assert bob > FULL - _points()[first]   # the manual grade counts
+    nbgrader(graded, "export", "--exporter=autograder.grading.canvas.CanvasExport", "--to", "by-sis-id.csv",
+             "--CanvasExport.id_column=SIS User ID")
+    assert ["Smith, Alice", "", "alice", "", "", f"{FULL:g}"] in list(csv.reader((graded / "by-sis-id.csv").open()))
     # --format canvas wrote the same file for this assignment, before the manual grade
     written = list(csv.reader((graded / "reports" / NAME / "canvas.csv").open()))
     assert written[:2] == rows[:2] and {r[3]: float(r[5]) for r in written[2:]}["bob"] == FULL - _points()[first]
