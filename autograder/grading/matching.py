@@ -5,7 +5,7 @@ longer say which is which: restore() would then put every test cell back at the 
 the student's code. Here the locked cells, whose text is fixed, are found by their text (a test cell as
 released, without its hidden tests), in the order of source/; each solution cell is then the student's cell
 in the gap that the same locked cells surround in source/ (or, where a gap holds more cells than source/'s,
-the one that starts like the released cell: `def sigmoid(z):`). Only a match that leaves no doubt gives the
+the one that starts like the released cell, `def sigmoid(z):`, or else the one that holds that line). Only a match that leaves no doubt gives the
 cells their metadata back; any other such notebook is Unusable, with advice the student can follow.
 """
 import copy
@@ -44,9 +44,8 @@ def match(nb, source_nb, name):
 def _locked_pairs(nb, source_nb):
     """{source index: nb index} of the locked cells found by their text, in source/'s order."""
     canonical = {}
-    for i, cell in enumerate(source_nb.cells):
-        meta = nbgrader_meta(cell)
-        if meta.get("locked") and not meta.get("solution"):
+    for cell in source_nb.cells:
+        if _locked(cell):
             for text in released(cell.source):
                 canonical.setdefault((cell.cell_type, text), (cell.cell_type, normalized(cell.source)))
     theirs = [canonical.get((c.cell_type, normalized(c.source)), ("student", j)) for j, c in enumerate(nb.cells)]
