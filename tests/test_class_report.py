@@ -75,3 +75,17 @@ def test_students_with_nothing_graded_are_not_counted():
                Result("y", "nb", "graded", "", 0.0, 1.0, items)]
     (ex,) = exercises(results, {"nb": ["a_test"]})
     assert (ex.attempts, ex.passed, dict(ex.mistakes)) == (1, 0, {"not attempted": 1})
+
+
+def test_students_who_submitted_nothing_are_counted_apart():
+    """A missing row is not an attempt and not a score of 0: the page says how many, and who."""
+    from autograder.grading.classreport import render, totals
+    items = [Item("a_test", 1.0, 1.0, "")]
+    results = [Result("x", "nb", "missing", "no submission: submitted/x/A/ does not exist", 0.0, 1.0),
+               Result("y", "nb", "graded", "", 1.0, 1.0, items)]
+    assert totals(results) == {"y": 100.0}
+    (ex,) = exercises(results, {"nb": ["a_test"]})
+    assert (ex.attempts, ex.passed) == (1, 1)
+    page = render("A", results, {"nb": ["a_test"]})
+    assert '<span id="missing" data-count="1">' in page and "status missing: x" in page
+    assert "1 student submitted work" in page
