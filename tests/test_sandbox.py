@@ -295,4 +295,4 @@ def test_pyplot_loads_on_first_use_and_works():
                       "import io\nfig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\nbuf = io.BytesIO()\n"
                       "fig.savefig(buf, format='png')\nprint(type(plt).__name__, plt.__name__, buf.getvalue()[:4] == b'\\x89PNG')")
     assert faults == []
-    assert out == ["_LazyModule False", "module matplotlib.pyplot True"], out
+    assert out == ["Deferred False", "module matplotlib.pyplot True"], out

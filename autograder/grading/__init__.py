@@ -12,7 +12,7 @@ The trust boundary in one picture:
     verdict    compare got with the trusted run's expected values
     gradebook, report, feedback   the writers
 
-Only kernel_side.py is imported inside the sandbox (and sandbox.KERNEL_START, the kernel's own start, runs
+Only kernel_side.py is imported inside the sandbox (and kernel_start.py, the kernel's own start, runs
 there before any cell). Every other module here runs in
 the grader's own process, and nothing that the verdict relies on is visible to the kernel.
 """

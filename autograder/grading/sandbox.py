@@ -39,33 +39,8 @@ ENV = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"
        "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": PACKAGE_ROOT, "HOME": WORKDIR}
 # After the package and the interpreter's own paths: a learner's autograder.py or numpy.py shadows nothing.
 APPEND_WORKDIR = f"__import__('sys').path.append({WORKDIR!r})"
-# The kernel's start, before any cell: what a graded run never uses is not loaded.
-KERNEL_START = """\
-import importlib.util
-import sys
-
-# ipykernel's debugger imports debugpy at every start (a tenth of a second of CPU); nobody debugs a graded run.
-sys.modules['debugpy'] = None
-
-
-class LazyPyplot:
-    # Every setup cell imports pyplot, but only the demo cells draw, and a graded run skips them:
-    # pyplot (and its fonts) loads on first use, with the same module and the same behaviour.
-    @staticmethod
-    def find_spec(name, path=None, target=None):
-        if name != 'matplotlib.pyplot':
-            return None
-        sys.meta_path.remove(LazyPyplot)
-        spec = importlib.util.find_spec(name)
-        if spec is not None and hasattr(spec.loader, 'exec_module'):
-            spec.loader = importlib.util.LazyLoader(spec.loader)
-        return spec
-
-
-sys.meta_path.insert(0, LazyPyplot)
-from ipykernel import kernelapp
-kernelapp.launch_new_instance()
-"""
+# The kernel's start, before any cell (what a graded run never uses is not loaded): kernel_start.py.
+KERNEL_START = f"{PACKAGE_ROOT}/autograder/grading/kernel_start.py"
 
 
 @dataclass
@@ -140,7 +115,7 @@ def sandbox_argv(conn, limits, files_dir=None, confinement=None):
 def kernel_argv(conn, limits, files_dir=None, confinement=None):
     """The kernel's command line; -P and ignore_cwd keep the working directory off the front of sys.path."""
     return [*sandbox_argv(conn, limits, files_dir, confinement), f"{sys.prefix}/bin/python", "-P",
-            "-c", KERNEL_START, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:",
+            KERNEL_START, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:",
             "--IPKernelApp.ignore_cwd=True", f"--IPKernelApp.exec_lines={APPEND_WORKDIR}"]
 
 
