@@ -11,7 +11,10 @@ c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError(\"replace this line with your code\")"}  # same as autograder/build.py STUB
 c.Execute.timeout = 120
 # generate_feedback shows students their autograded notebook: as nbgrader ships, with the hidden tests (and the
-# quiz keys in them) verbatim, and tracebacks that quote them. HideHiddenTests removes both.
+# quiz keys in them) verbatim, and tracebacks that quote them. HideHiddenTests removes both; FeedbackExporter
+# runs it on every page in any case, and renders the page `autograder grade` writes: the student's code and
+# outputs, each exercise's title, score and diagnosis in place, and the grader's comments.
+c.GenerateFeedback.exporter_class = "autograder.grading.feedback.FeedbackExporter"
 c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades",
                                     "autograder.grading.safe_feedback.HideHiddenTests",
                                     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]

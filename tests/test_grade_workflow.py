@@ -152,7 +152,8 @@ def test_late_work_is_counted_as_nbgrader_counts_it(courses):
 @pytest.mark.parametrize("grader", ["ours", "theirs"])
 def test_nbgrader_feedback_commands_work_and_hide_hidden_tests(courses, tmp_path, grader):
     """After autograder grade or nbgrader autograde alike, the course's config keeps hidden tests out of
-    generate_feedback's pages; without its HideHiddenTests line, they are there (the check has teeth)."""
+    generate_feedback's pages; without its FeedbackExporter and HideHiddenTests lines, they are there (the
+    check has teeth)."""
     course = tmp_path / "course"
     shutil.copytree(courses[{"theirs": 0, "ours": 1}[grader]], course)
     exchange = tmp_path / "exchange"
@@ -162,7 +163,8 @@ def test_nbgrader_feedback_commands_work_and_hide_hidden_tests(courses, tmp_path
     assert len(list(exchange.rglob("*.html"))) == len(STAMPS)
     assert not hidden_lines_shown(course)
     config = course / "nbgrader_config.py"
-    config.write_text(config.read_text().replace("c.GenerateFeedback.preprocessors", "_unused"))
+    config.write_text(config.read_text().replace("c.GenerateFeedback.preprocessors", "_unused")
+                      .replace("c.GenerateFeedback.exporter_class", "_unused"))
     nbgrader(course, "generate_feedback", NAME, "--force")
     assert hidden_lines_shown(course)
 

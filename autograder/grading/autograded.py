@@ -47,6 +47,7 @@ def build(nb, source_nb, result, checksums):
     tests = {nbgrader_meta(c)["grade_id"]: c for c in source_nb.cells if nbgrader_meta(c).get("grade")}
     items = {i.grade_id: i for i in result.items}
     nb.metadata["kernelspec"] = source_nb.metadata.get("kernelspec", nb.metadata.get("kernelspec"))
+    stamp(nb, source_nb, result)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if MIME not in o.get("data", {})]
@@ -58,6 +59,16 @@ def build(nb, source_nb, result, checksums):
         if gid in checksums:   # as OverwriteCells: every known cell carries the gradebook's checksum
             cell.metadata["nbgrader"]["checksum"] = checksums[gid]
     return nb
+
+
+def stamp(nb, source_nb, result):
+    """What the feedback page says of the whole notebook (safe_feedback.STATUS_WORDS), in its metadata: the
+    status, the reason (an invalid notebook's is about the file alone), and source/'s title. Never the
+    student's own metadata of that name."""
+    first = next((c.source for c in source_nb.cells if c.cell_type == "markdown"), "")
+    title = next((line.lstrip("#").strip() for line in first.splitlines() if line.startswith("# ")), result.notebook)
+    nb.metadata["autograder"] = {"status": result.status, "title": title,
+                                 "reason": result.reason if result.status == "invalid notebook" else ""}
 
 
 def _verdict_outputs(outputs, item):

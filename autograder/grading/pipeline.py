@@ -168,7 +168,7 @@ def judge_runs(batch):
 
 
 STEPS = (check_sandbox, start_imports, load_sources, plan_jobs, keep_notebooks, run_jobs, judge_runs, mark_late,
-         write_reports, write_feedback, write_gradebook, write_autograded)   # reports first: they are never lost
+         write_reports, write_gradebook, write_autograded, write_feedback)   # reports first: they are never lost
 WRITERS = (write_gradebook, write_autograded, write_reports, write_feedback)   # what --dry-run skips
 
 

@@ -52,6 +52,7 @@ def write_gradebook(batch):
         failed = gradebook.record(url, batch.assignment, batch.sources, recorded, batch.root)
     except Exception as err:  # noqa: BLE001 - NotWritten, or any other refusal: the reports are kept
         why = err.args[0] if isinstance(err, gradebook.NotWritten) else f"{type(err).__name__}: {err}"
+        _feedback_from_results(batch)
         raise GradebookNotWritten(why, _later_command(batch), batch.results) from None
     batch.recorded = [r for r in recorded if (r.student, r.notebook) not in failed]
     for r in batch.results:
@@ -81,7 +82,8 @@ def write_autograded(batch):
     url = gradebook.timed(gradebook.db_url(batch.root), batch.options.get("gradebook_timeout") or gradebook.TIMEOUT)
     try:   # only the pairs whose scores the gradebook holds
         autograded.write(dataclasses.replace(batch, results=batch.recorded), batch.executed, url)
-    except Exception as err:  # noqa: BLE001 - the scores are written; the reports and feedback too
+    except Exception as err:  # noqa: BLE001 - the scores are written; the reports too, and now the feedback
+        write_feedback(batch)
         raise GradebookNotWritten(f"autograded/ and its gradebook rows: {type(err).__name__}: {err}",
                                   _later_command(batch), batch.results) from None
 
@@ -101,15 +103,39 @@ def write_reports(batch):
 
 
 def write_feedback(batch):
-    """feedback/STUDENT/ASSIGNMENT/NOTEBOOK.html for every student; a pair whose status is not the
-    student's doing (error), or who has no valid id, keeps the feedback it had."""
+    """feedback/STUDENT/ASSIGNMENT/NOTEBOOK.html of every pair the gradebook now holds, regenerated from it
+    (manual scores and comments included) after it and autograded/ are written: the page `nbgrader
+    generate_feedback` makes. With --no-gradebook, none: every page stays as the gradebook last left it.
+    A pair whose status is not the student's doing (error), or who has no valid id, keeps the page it had."""
+    if batch.executed is None:
+        return
+    from nbgrader.api import Gradebook
+
+    from . import feedback, gradebook
+    url = gradebook.timed(gradebook.db_url(batch.root), batch.options.get("gradebook_timeout") or gradebook.TIMEOUT)
+    try:
+        with Gradebook(url) as gb:
+            failed = feedback.write(batch, batch.recorded, feedback.GradesFrom(gb))
+    except Exception as err:  # noqa: BLE001 - the gradebook could not be read back: every page keeps its old
+        failed = {(r.student, r.notebook): f"the gradebook could not be read: {type(err).__name__}: {err}"
+                  for r in batch.recorded}
+    _pages_failed(batch, failed)
+
+
+def _feedback_from_results(batch):
+    """The pages of a run whose gradebook stayed locked, from its own scores (as the gradebook will hold
+    them; no manual grades or comments): `nbgrader generate_feedback` remakes them once it is written."""
     from . import feedback
     from .result import UNRECORDED
-    failed = False
-    for r in [r for r in batch.results if r.status not in UNRECORDED]:
-        try:
-            feedback.write([r], batch.root, batch.assignment)
-        except Exception as err:  # noqa: BLE001 - one page that cannot be written costs only its pair
-            r.status, r.reason, failed = "error", f"its feedback could not be written: {type(err).__name__}: {err}", True
+    if batch.executed is None:
+        return
+    results = [r for r in batch.results if r.status not in UNRECORDED]
+    _pages_failed(batch, feedback.write(batch, results, feedback.GradesOf(results)))
+
+
+def _pages_failed(batch, failed):
+    for r in batch.results:
+        if (r.student, r.notebook) in failed:
+            r.status, r.reason = "error", f"its feedback could not be written: {failed[(r.student, r.notebook)]}"
     if failed:
         write_reports(batch)
