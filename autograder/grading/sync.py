@@ -63,14 +63,14 @@ def check(gb, assignment, generated):
             what = (f"removed: {', '.join(sorted(before - after)) or 'none'}; "
                     f"added: {', '.join(sorted(after - before)) or 'none'}") if before != after else \
                 "a cell changed kind (grade, solution, task or locked)"
-            problems.append(f"source/{assignment}/{name}.ipynb no longer has the cells that "
-                            f"{len(notebook.submissions)} graded submissions hang on ({what})")
+            problems.append(f"source/{assignment}/{name}.ipynb no longer has the cells that the gradebook's "
+                            f"{len(notebook.submissions)} graded submissions were recorded against ({what})")
     if problems:
         raise CellsChanged("\n  ".join([
             "the gradebook cannot follow source/ without dropping recorded grades, so nothing was graded:",
             *problems,
-            "Put those cells back in source/ (same grade_id), or start the assignment's grades afresh (this "
-            "deletes its scores, manual grades and comments, and its due date):",
+            "Undo that change in source/ (the same cells, with the same grade_ids), or start the assignment's "
+            "grades afresh (this deletes its scores, manual grades and comments, and its due date):",
             f"  nbgrader db assignment remove {assignment} --force",
             f"  nbgrader generate_assignment {assignment} --force",
             f'  nbgrader db assignment add {assignment} --duedate="..."   # if it had a due date',
