@@ -67,6 +67,7 @@ def course(tmp_path_factory):
         folder = course / "submitted" / student / NAME
         folder.mkdir(parents=True)
         (folder / "timestamp.txt").write_text("2026-12-01 12:00:00.000000 UTC")
+        (folder / "submission_secret.txt").write_text(f"secret-of-{student}")   # as nbgrader submit leaves it
         if nb is not None:
             nbformat.write(nb, folder / f"{NAME}.ipynb")
     first = {r.student: r for r in autograder.grade(NAME, root=course, jobs=2, progress=False)}
@@ -154,3 +155,13 @@ def test_the_template_ships_in_the_package():
     folder = ROOT / "autograder" / "grading"
     files = [str(p.relative_to(folder)) for p in (folder / "templates" / "student-feedback").iterdir()]
     assert files and all(any(fnmatch.fnmatch(f, pattern) for pattern in patterns) for f in files), files
+
+
+@pytest.mark.slow
+def test_release_feedback_releases_the_pages_autograder_grade_wrote(course, tmp_path):
+    course, _ = course
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    nbgrader(course, "release_feedback", NAME, f"--Exchange.root={exchange}")
+    released = {p.read_text(encoding="utf-8") for p in exchange.rglob("*.html")}
+    assert released == {page(course, s) for s in ("alice", "carol", "dave", "erin")}

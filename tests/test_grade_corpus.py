@@ -104,23 +104,26 @@ def test_rerun_from_the_cli_writes_identical_reports(graded):
 
 def test_no_test_code_reaches_feedback_or_reports(graded):
     """A learner's exception that quotes the running test cell (hidden part included) is not shown. The page
-    shows the learner's own code as submitted (a lookalike check named __autograder_record__, say): only
-    the lines that are not in it are searched."""
+    shows the learner's own code as submitted (a lookalike check named __autograder_record__, say) and the
+    visible part of the released notebook: only the lines that are in neither are searched."""
     name, course, source, results = graded
     for student, result in results.items():
         page = beyond_own_code((course / "feedback" / student / name / f"{name}.html").read_text(),
-                               course / "submitted" / student / name)
+                               course / "submitted" / student / name, source)
         for text in (page, result.reason, *[i.message for i in result.items]):
             assert "__autograder_record__" not in text and "default_rng" not in text, student
     leak = results["attack-leak-test-source"]
     assert any("quotes the test cell" in i.message for i in leak.items), leak.items
 
 
-def beyond_own_code(page, folder):
-    """The page's text (tags and escapes removed), less the lines of the code the learner submitted in folder."""
+def beyond_own_code(page, folder, source):
+    """The page's text (tags and escapes removed), less the lines of the code the learner submitted in folder
+    and of the released notebook (source without its hidden tests)."""
     import html
     import re
-    own = set()
+
+    from autograder.hidden import strip_hidden
+    own = {line.strip() for cell in source.cells for line in strip_hidden(cell.source).splitlines()}
     for path in folder.glob("*.ipynb"):
         try:
             own |= {line.strip() for cell in nbformat.read(path, as_version=4).cells
