@@ -100,7 +100,8 @@ def test_a_roster_but_no_submissions_grades_and_writes_nothing(tmp_path, capsys)
     course = class_with_roster(tmp_path / "course", submit=())
     before = (course / "gradebook.db").read_bytes()
     assert grade(course) == 1
-    assert "no submissions" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "no submissions" in out and f"the {len(ROSTER)} students on the gradebook's roster" in out
     assert not (course / "reports").exists() and (course / "gradebook.db").read_bytes() == before
 
 
@@ -133,8 +134,8 @@ def test_canvas_export_through_nbgrader_export(graded):
     rows = list(csv.reader((graded / "lms.csv").open()))
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", NAME]
     assert rows[1] == ["Points Possible", "", "", "", "", f"{FULL:g}"]
-    assert sorted(rows[2:]) == [["Abbot, Aaron", "", "", "aaron", "", "0"], ["Smith, Alice", "", "", "alice", "", f"{FULL:g}"],
-                        ["bob", "", "", "bob", "", f"{bob:g}"]]
+    assert sorted(rows[2:]) == [["Abbot, Aaron", "", "", "aaron", "", "0"],
+                                ["Smith, Alice", "", "", "alice", "", f"{FULL:g}"], ["bob", "", "", "bob", "", f"{bob:g}"]]
     assert bob > FULL - _points()[first]   # the manual grade counts
     nbgrader(graded, "export", "--exporter=autograder.grading.canvas.CanvasExport", "--to", "by-sis-id.csv",
              "--CanvasExport.id_column=SIS User ID")

@@ -97,12 +97,27 @@ def main(args):
               f"To write the gradebook from the reports once it is free, run:\n  {err.args[1]}", file=sys.stderr)
         return 1
     if not results:
-        print(f"no submissions: no folder submitted/*/{args.assignment}/, so nothing was graded or written")
+        print(f"no submissions: no folder submitted/*/{args.assignment}/, so nothing was graded or written"
+              + _roster_waits(args))
         return 1
     print(table(results))
     if args.lms_format:
         print(f"wrote {_canvas(args)}")
     return 0 if all(r.status in ("graded", "missing") for r in results) else 1
+
+
+def _roster_waits(args):
+    """What the roster's students get once someone has submitted (as a clause), or nothing."""
+    from pathlib import Path
+
+    from .gradebook import db_url, timed
+    from .roster import roster
+    try:
+        students = len(roster(timed(db_url(Path(args.root).resolve()), args.gradebook_timeout)))
+    except Exception:  # noqa: BLE001 - only a hint: the message stands without it
+        return ""
+    return f" (the {students} students on the gradebook's roster have no rows yet: run nbgrader collect first?)" \
+        if students else ""
 
 
 def _canvas(args):

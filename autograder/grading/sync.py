@@ -45,7 +45,8 @@ def cells(nb):
 
 def recorded(notebook):
     """{kind: names} of the cells the gradebook holds for notebook (an nbgrader.api.Notebook)."""
-    return {kind: {c.name for c in getattr(notebook, f"{kind}_cells")} for kind in ("grade", "solution", "task", "source")}
+    return {kind: {c.name for c in getattr(notebook, f"{kind}_cells")}
+            for kind in ("grade", "solution", "task", "source")}
 
 
 def check(gb, assignment, generated):
