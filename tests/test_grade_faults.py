@@ -139,7 +139,7 @@ def kill_victim_worker(stop):
     """Find the kernel that holds VICTIM_MB, and SIGKILL the grading worker above it (kill -9 a worker)."""
     while not stop.is_set():
         for pid in _pids():
-            if _rss_mb(pid) > VICTIM_MB * 0.9 and b"ipykernel" in _read(f"/proc/{pid}/cmdline"):
+            if _rss_mb(pid) > VICTIM_MB * 0.9 and b"kernel_start.py" in _read(f"/proc/{pid}/cmdline"):
                 worker = _worker_above(pid)
                 if worker:
                     os.kill(worker, signal.SIGKILL)

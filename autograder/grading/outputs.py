@@ -11,16 +11,19 @@ bytes is not even parsed, and widget state is not kept.
 import re
 
 import nbformat
+import zmq
 from nbclient import NotebookClient
 from nbclient.util import run_sync
 
 from ..records import MIME
+from .ready import ready
 
 OUTPUT_CAP = 1024 ** 2          # characters of one output (a check record aside)
 NOTEBOOK_CAP = 16 * 1024 ** 2   # characters of all outputs of one notebook (check records aside)
 RECORD_CAP = 8 * 1024 ** 2      # characters of one check record: arrays of up to about 700,000 numbers
 RECORDS_CAP = 64 * 1024 ** 2    # characters of all check records of one notebook
 UNREAD = RECORD_CAP             # bytes of a message's content over which it is replaced by a note, unparsed
+RECONNECT_MS = 10               # how often the client retries to reach a starting kernel
 SHORT_ERROR = 300               # characters kept of an error once the notebook's budget is spent
 
 
@@ -33,15 +36,18 @@ class BoundedClient(NotebookClient):
         self.noted = set()   # cells that already say that their output was cut
 
     async def async_start_new_kernel_client(self):
-        """nbclient's own, with large messages left unparsed. (zmq's MAXMSGSIZE would drop them, but it
-        also cuts the connection: every later output of the notebook would be lost.)"""
+        """nbclient's own, with large messages left unparsed (zmq's MAXMSGSIZE would drop them, but it
+        also cuts the connection: every later output of the notebook would be lost), and ready sooner."""
         from nbclient.util import ensure_async
 
         self.kc = self.km.client()
+        # The client connects before the kernel has bound its sockets, and zmq retries every 100 ms:
+        # every 10 ms, the first cell starts as soon as the kernel is up.
+        self.kc.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
         self.kc.session.deserialize = _unparsed_if_large(self.kc.session.deserialize)
         try:
             await ensure_async(self.kc.start_channels())
-            await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
+            await ready(self.kc, self.startup_timeout)
         except Exception:
             await self._async_cleanup_kernel()
             raise
