@@ -74,3 +74,6 @@ def test_a_renamed_grade_cell_with_grades_is_refused_before_grading(graded, tmp_
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(course.rglob("*")) if p.is_file()
              and "source" not in p.parts}
     assert after == before
+    assert grade(course, "--gradebook-only") == 2   # writing the stored results later is refused alike
+    assert f"removed: {FIRST}" in capsys.readouterr().err
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in before} == before
