@@ -74,6 +74,8 @@ EXERCISES = {
             Mutant("half: sign flip", _losses(hd="y - y_hat"), "opposite sign"),
             Mutant("conventions swapped", _losses(L="0.5 * (y - y_hat) ** 2", d="-(y - y_hat)", hL="(y - y_hat) ** 2", hd="-2 * (y - y_hat)"), "half"),
             Mutant("absolute error", _losses(L="abs(y - y_hat)")),
+            Mutant("plain: the 2 applied twice (no half-convention hint)", _losses(d="-4 * (y - y_hat)"), "twice too large"),
+            Mutant("half: half of the half", _losses(hd="-(y - y_hat) / 2"), "half the right size"),
         ],
         "valid": [
             Valid("error first", _losses(L="(y_hat - y) ** 2", d="2 * (y_hat - y)", hL="(y_hat - y) ** 2 / 2", hd="y_hat - y")),
@@ -89,6 +91,7 @@ EXERCISES = {
             Mutant("forgotten bias gradient", _step(db="0.0"), "all zeros"),
             Mutant("dL_dw uses w", _step(dw="dL_dy_hat * w")),
             Mutant("bias left out of the forward pass", _step(y_hat="w * x"), "bias included"),
+            Mutant("dL_dw with the square's 2 applied again", _step(dw="2 * dL_dy_hat * x"), "appears once"),
         ],
         "valid": [
             Valid("expanded", _step(d="2 * (w * x + b - y)", dw="2 * (w * x + b - y) * x", db="2 * (w * x + b - y)")),
