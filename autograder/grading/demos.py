@@ -7,6 +7,7 @@ that statically (static_problems) and proves it by running the source notebook
 both ways in the sandbox, comparing every record (prove).
 """
 import ast
+import functools
 
 TAG = "demo"
 
@@ -39,37 +40,38 @@ def static_problems(source_nb):
 def _problems(nb, demos):
     bound, problems = {}, []
     for cell in nb.cells:
-        tree = _parsed(cell)
-        if tree is None:
+        names = _names(cell.source) if cell.cell_type == "code" else None
+        if names is None:   # markdown, or code that does not parse (it reads nothing)
             continue
+        reads, binds = names
         gid = _meta(cell).get("grade_id")
         if gid in demos:
-            bound.update({n: gid for n in _top_level_names(tree)})
+            bound.update({n: gid for n in binds})
             continue
         problems += [f"{gid or 'a cell'} reads `{n}`, which demo {bound[n]} binds: a graded run skips demos"
-                     for n in sorted(_outside_reads(tree) & set(bound))]
-        for name in _top_level_names(tree):
+                     for n in sorted(reads & set(bound))]
+        for name in binds:
             bound.pop(name, None)
     return problems
 
 
-def _parsed(cell):
-    """The cell's syntax tree; None for markdown, and for code that does not parse (it reads nothing)."""
-    if cell.cell_type != "code":
-        return None
+@functools.lru_cache(maxsize=1024)   # the locked cells are the same text in every student's notebook
+def _names(source):
+    """(the names the cell reads and never binds itself, the names it binds at top level), or None if
+    it does not parse. A loop variable or a local of its own function is not read from outside; the
+    runtime proof (prove) catches what this cheap test misses, such as `x = x + 1`."""
     try:
-        return ast.parse(cell.source)
+        tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
-
-
-def _outside_reads(tree):
-    """Names the cell reads and never binds itself (a loop variable, a local of its own function): the
-    runtime proof (prove) catches what this cheap test misses, such as `x = x + 1`."""
-    stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    args = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return read - stored - args - _top_level_names(tree)
+    stored, read, args = set(), set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (stored if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, ast.arg):
+            args.add(node.arg)
+    binds = frozenset(_top_level_names(tree))
+    return frozenset(read - stored - args - binds), binds
 
 
 def _top_level_names(tree):

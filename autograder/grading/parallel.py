@@ -30,7 +30,7 @@ def run_job(job, limits):
     from .restore import nbgrader_meta
     from .verdict import cell_run
 
-    nb = nbformat.reads(job["nb"], as_version=4)
+    nb = nbformat.from_dict(json.loads(job["nb"]))   # made by plan.py: valid, not validated again
     try:
         files = {name: base64.b64decode(data) for name, data in job.get("files", {}).items()}
         faults = [[f.status, f.reason] for f in sandbox.run(nb, job["filename"], limits, files)]
@@ -46,7 +46,7 @@ def run_job(job, limits):
                if nbgrader_meta(c).get("solution") and nbgrader_meta(c).get("grade_id") and cell_run(c)["error"]}
     run = {"cells": cells, "faults": faults, "locked": locked, "answers": answers}
     if job.get("keep"):   # the executed notebook, for autograded/ (see autograded.Executed)
-        run["nb"] = nbformat.writes(nb)
+        run["nb"] = json.dumps(nb)
     return run
 
 

@@ -12,6 +12,7 @@ right-hand side calls something that may change shared state, such as a random
 generator) is refused by `autograder build` (see autograder/authoring.py).
 """
 import ast
+import functools
 
 # The checks a test cell may call, and the keyword of the learner's value: every other argument is the test's.
 CHECKS = {"check_close": "got", "check_gradient": "got", "check_answer": "got", "check_true": "ok"}
@@ -164,6 +165,7 @@ def leftovers(source):
     return sorted((expected & bound) - read)
 
 
+@functools.lru_cache(maxsize=512)   # a test cell is restored from source/: every student's is the same text
 def kernel_copy(source):
     """The test cell's source as the student's kernel runs it: records of (name, got), no expected values."""
     tree = prune(_CutExpected().visit(ast.parse(source)))
