@@ -63,9 +63,8 @@ def load_sources(batch):
     batch.sources = {p.stem: read(p) for p in sorted(folder.glob("*.ipynb"))}
     if not batch.sources:
         raise FileNotFoundError(f"no notebooks in {folder}")
-    if batch.options.get("gradebook", True) and not batch.options.get("dry_run"):
-        from .sync import refuse_early   # a gradebook that cannot follow source/ refuses before any grading
-        refuse_early(batch)
+    from .sync import refuse_early
+    refuse_early(batch)   # a gradebook that cannot follow source/ refuses before any grading
 
 
 def plan_jobs(batch):

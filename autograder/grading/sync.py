@@ -99,6 +99,8 @@ def _resources(url, assignment, name):
 def refuse_early(batch):
     """check() before any grading, reading the gradebook only (skipped by --dry-run and --no-gradebook, which
     never write it). A gradebook not made yet has nothing to break; a locked one is checked again at writing."""
+    if not batch.options.get("gradebook", True) or batch.options.get("dry_run"):
+        return
     from nbgrader.api import Gradebook
 
     from .gradebook import TIMEOUT, db_url, refused, timed
