@@ -29,9 +29,9 @@ def source(name):
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_every_graded_cell_of_every_notebook_has_an_exercise_title(name):
     nb = source(name)
-    graded = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade")]
+    graded = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     titles = safe_feedback.titles(nb)
-    tests = [titles[i] for i in graded]
+    tests = [titles[gid] for gid in graded]
     assert all(tests), tests
     assert len(set(tests)) == len(tests), f"two tests share a title: {tests}"
     for title in tests:
@@ -52,8 +52,8 @@ def nbgrader(course, *args):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """alice: right; carol: the first exercise wrong, a line she printed, and a hidden test line she printed
-    (as if kept from a hidden test's run); dave: no notebook; erin: every
+    """alice: right; carol: the first exercise wrong, a line she printed, a hidden test line she printed (as if
+    kept from a hidden test's run), and a heading she rewrote; dave: no notebook; erin: every
     test cell tagged to be skipped (tampered). Then a manual score and a comment for carol, entered through
     nbgrader's API as formgrader enters them, and carol regraded alone."""
     course = make_course(tmp_path_factory.mktemp("feedback"), [NAME])
@@ -63,6 +63,8 @@ def course(tmp_path_factory):
     leaked = next(line.strip() for cell in source(NAME).cells for region in hidden_regions(cell.source)
                   for line in region.splitlines() if len(line.strip()) > 12)   # as if kept from a hidden test's run
     carol.cells.append(nbformat.v4.new_code_cell(f'print("".join(reversed({leaked[::-1]!r})))'))
+    heading = next(c for c in carol.cells if c.cell_type == "markdown" and "## Your turn 2" in c.source)
+    heading.source = "## My notes\n" + heading.source.split("\n", 1)[1]   # the title stays source/'s
     for student, nb in (("alice", nbk.copy()), ("carol", carol), ("dave", None), ("erin", corpus.skip_execution(nbk))):
         folder = course / "submitted" / student / NAME
         folder.mkdir(parents=True)

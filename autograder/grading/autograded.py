@@ -62,12 +62,13 @@ def build(nb, source_nb, result, checksums):
 
 
 def stamp(nb, source_nb, result):
-    """What the feedback page says of the whole notebook (safe_feedback.STATUS_WORDS), in its metadata: the
-    status, the reason (an invalid notebook's is about the file alone), and source/'s title. Never the
-    student's own metadata of that name."""
+    """What the feedback page says of the whole notebook, in its metadata: the status (safe_feedback.STATUS_WORDS),
+    the reason (an invalid notebook's is about the file alone), and source/'s title and exercise titles (a
+    student may have edited the headings of her copy). Never the student's own metadata of that name."""
+    from .safe_feedback import titles
     first = next((c.source for c in source_nb.cells if c.cell_type == "markdown"), "")
     title = next((line.lstrip("#").strip() for line in first.splitlines() if line.startswith("# ")), result.notebook)
-    nb.metadata["autograder"] = {"status": result.status, "title": title,
+    nb.metadata["autograder"] = {"status": result.status, "title": title, "titles": titles(source_nb),
                                  "reason": result.reason if result.status == "invalid notebook" else ""}
 
 

@@ -5,7 +5,7 @@ them) verbatim, and tracebacks that quote them. HideHiddenTests, run after nbgra
 test cell only its visible part and the grader's diagnosis (the cell's error, whose wording reveals no hidden
 input or value), drops its other outputs (the student's code may print the hidden inputs it was called with), and
 withholds any output elsewhere that quotes a hidden test line. It also gives every graded cell the exercise's
-title (the last heading above its solution, see docs/authoring.md) and puts what the page says in
+title (source/'s, as autograded.stamp() records it; else the last heading above the cell, see docs/authoring.md) and puts what the page says in
 resources["autograder"]. feedback.FeedbackExporter applies it to every page it renders; listing it in
 c.GenerateFeedback.preprocessors as well changes nothing.
 """
@@ -88,14 +88,14 @@ def quotes(output, lines):
 
 
 def titles(nb):
-    """{cell index: title} of each graded or solution cell: the last heading above it, none of its pair between."""
+    """{grade_id: title} of each graded or solution cell: the last heading above it (docs/authoring.md)."""
     found, heading = {}, None
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         if cell.cell_type == "markdown" and not utils.is_grade(cell):
             heads = [m.group(1) for m in re.finditer(r"^#{1,6}\s+(.+?)\s*#*\s*$", cell.source, flags=re.M)]
             heading = clean(heads[-1].replace("`", ""), one_line=True) if heads else heading
         elif utils.is_grade(cell) or utils.is_solution(cell):
-            found[index] = heading
+            found[cell.metadata["nbgrader"]["grade_id"]] = heading
     return found
 
 
@@ -106,11 +106,13 @@ class HideHiddenTests(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         if resources.get("autograder", {}).get("safe"):   # already run: listed in the config, too
             return nb, resources
-        lines, names, exercises = hidden_lines(nb), titles(nb), []
-        for index, cell in enumerate(nb.cells):
+        # source/'s titles where autograder grade stamped them; else the headings of the notebook at hand
+        names = {**titles(nb), **nb.metadata.get("autograder", {}).get("titles", {})}
+        lines, exercises = hidden_lines(nb), []
+        for cell in nb.cells:
             cell.metadata.pop("feedback", None)   # the page's own words, never the student's
             if utils.is_grade(cell) or utils.is_solution(cell):
-                said = _graded(cell, names.get(index), lines)
+                said = _graded(cell, names.get(cell.metadata["nbgrader"].get("grade_id")), lines)
                 if "anchor" in said:
                     exercises.append(said)
                     said["anchor"] = f"exercise-{len(exercises)}"
