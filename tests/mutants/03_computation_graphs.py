@@ -342,7 +342,7 @@ EXERCISES = {
         ('q1 twice', ('c', 'a', 'c', 'a')),
         ('q2 only slower', ('b', 'b', 'c', 'a')),
         ('q3 unchanged', ('b', 'a', 'a', 'a')),
-        ('q4 W g', ('b', 'a', 'c', 'b')),
+        ('q4 W^T x, the shape of z', ('b', 'a', 'c', 'b')),
         ('q4 the outer product', ('b', 'a', 'c', 'c')),
     ]),
 }
