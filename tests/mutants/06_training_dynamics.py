@@ -25,6 +25,8 @@ MINIBATCHES = {
         Mutant("the global, unseeded np.random", _minibatches("order = np.random.permutation(m)", *SLICES)),
         Mutant("slices one short", _minibatches("order = rng.permutation(m)", "for start in range(0, m, batch_size):",
                                                 "    idx = order[start:start + batch_size - 1]", "    yield X[idx], y[idx]")),
+        Mutant("one example per batch (batch_size ignored)", _minibatches("order = rng.permutation(m)", "for i in order:",
+                                                                          "    yield X[[i]], y[[i]]"), "slices of batch_size"),
         Mutant("yields the indices", _minibatches("order = rng.permutation(m)", "for start in range(0, m, batch_size):",
                                                   "    yield order[start:start + batch_size], order[start:start + batch_size]")),
     ],
