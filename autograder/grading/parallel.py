@@ -191,4 +191,6 @@ def _collect(finished, total, options):
         for key, run in finished:
             runs[key] = arrived(key, run)
             bar.update()
+            if options.get("abort"):   # a reason to stop found beside the kernels: the others are stopped
+                options["abort"]()
     return runs

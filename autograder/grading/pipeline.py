@@ -63,8 +63,8 @@ def load_sources(batch):
     batch.sources = {p.stem: read(p) for p in sorted(folder.glob("*.ipynb"))}
     if not batch.sources:
         raise FileNotFoundError(f"no notebooks in {folder}")
-    from .sync import refuse_early
-    refuse_early(batch)   # a gradebook that cannot follow source/ refuses before any grading
+    from .sync import EarlyCheck
+    batch.options["abort"] = EarlyCheck(batch).raise_if_refused   # a gradebook that cannot follow source/
 
 
 def plan_jobs(batch):
@@ -139,6 +139,7 @@ def run_jobs(batch):
     runnable = {(None, name): job for name, job in batch.trusted_jobs.items()}
     runnable.update({key: job for key, job in batch.jobs.items() if job.get("nb")})
     runs = run_all(runnable, batch.options)
+    batch.options["abort"](wait=True)   # before the first write
     for name, job in batch.trusted_jobs.items():
         run = runs.pop((None, name))
         if "error" in run:   # the machine's fault, not the course's: nothing is graded against it

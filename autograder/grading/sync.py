@@ -9,6 +9,7 @@ those cells, so CellsChanged refuses, before anything is graded, with the comman
 (generate_assignment's header/footer and autotest steps are not run: this course uses neither.)
 """
 import copy
+import threading
 from pathlib import Path
 
 
@@ -118,3 +119,27 @@ def refuse_early(batch):
     except Exception as err:
         if not refused(err):
             raise
+
+
+class EarlyCheck:
+    """refuse_early() in a thread of its own, beside the planning and the kernels: it imports nbgrader (a
+    second of CPU) and no kernel should wait for that. Its refusal is raised at the next result that
+    arrives (the running kernels are stopped) or, at the latest, before anything is written."""
+
+    def __init__(self, batch):
+        self.error = None
+        self.thread = threading.Thread(target=self._run, args=(batch,), daemon=True)
+        self.thread.start()
+
+    def _run(self, batch):
+        try:
+            refuse_early(batch)
+        except Exception as err:  # noqa: BLE001 - raised in the main thread, by raise_if_refused
+            self.error = err
+
+    def raise_if_refused(self, wait=False):
+        if wait:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
