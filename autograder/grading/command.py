@@ -28,9 +28,10 @@ statuses (one per student and notebook, in the table, grades.csv and grades.json
 A pair with status error, invalid student id or missing is in the reports only: its earlier feedback
 and gradebook rows stay as they were (a missing student gets no feedback page or autograded/ notebook).
 
-writing: reports/ first, then feedback/, then the gradebook and autograded/. A locked gradebook is
-waited for (--gradebook-timeout); if it stays locked, reports/ and feedback/ are kept, and the run
-prints the command that writes the gradebook from reports/ later (--gradebook-only). The gradebook's
+writing: reports/ first, then the gradebook and autograded/, then feedback/ (from the gradebook, so
+manual scores and comments show). A locked gradebook is waited for (--gradebook-timeout); if it stays
+locked, reports/ are kept, feedback/ is written from this run's results, and the run prints the
+command that writes the gradebook from reports/ later (--gradebook-only). The gradebook's
 cells follow source/ (points, checksums, sources) as `nbgrader generate_assignment` leaves them.
 
 exit codes:
