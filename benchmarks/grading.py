@@ -10,6 +10,7 @@ prints 300 MB (what a submission prints must not grow the grader).
 
     python benchmarks/grading.py                  # every notebook, 20 students each
     python benchmarks/grading.py --notebooks 01-chain-rule --students 8
+    python benchmarks/grading.py --notebooks 05-mlp-backprop --peak-only 100   # peak RSS at 100 submissions
 """
 import argparse
 import json
@@ -199,13 +200,29 @@ def flood_peak(course, name, jobs, env):
     return PEAK_KB[str(small)]
 
 
+def peak_only(name, students, jobs):
+    """The main process's peak RSS and the wall time of `autograder grade` on a class of students (no nbgrader)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp) / "course"
+        make_course(course, [name], students)
+        env = dict(os.environ, XDG_CACHE_HOME=str(Path(tmp) / "cache"))
+        seconds = run(course, *GRADE, name, "--jobs", str(jobs), env=env)
+        print(f"autograder main process peak RSS: {PEAK_KB[str(course)] / 1024:.0f} MB grading {students} students "
+              f"of {name} in {seconds:.1f} s (--jobs {jobs})")
+    return 0
+
+
 def main(argv=None):
     notebooks = sorted(p.parent.name for p in (ROOT / "source").glob("*/*.ipynb") if p.stem == p.parent.name)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", nargs="*", default=notebooks)
     parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--peak-only", type=int, metavar="N",
+                        help="only the main process's peak RSS: autograder grading N students of the first notebook")
     args = parser.parse_args(argv)
+    if args.peak_only:
+        return peak_only(args.notebooks[0], args.peak_only, args.jobs)
     rows = bench(args.notebooks, args.students, args.jobs)
     print(f"{args.students} students per notebook, autograder --jobs {args.jobs}, {os.cpu_count()} cores")
     print(f"{'notebook':<28} {'nbgrader s':>10} {'autograder s':>12} {'ratio':>6}  scores agree")
