@@ -72,11 +72,13 @@ def _nbgrader(cell):
 
 
 def _prepare(nb):
-    """Drop the self-check cell and any hidden tests: a learner sees only visible tests.
+    """Drop the self-check cell, the demo cells and any hidden tests: a learner sees only visible tests.
 
     Returns the ids of the test cells whose values only hidden tests check (learner
     copies have no hidden tests: there the visible part alone checks no value)."""
+    from .grading.demos import without_demos
     nb.cells = [c for c in nb.cells if SELF_CHECK_TAG not in c.get("metadata", {}).get("tags", [])]
+    without_demos(nb, nb)   # plots and sliders decide no test (build proves it): the check runs in half the time
     later = set()
     for cell in nb.cells:
         if cell.cell_type == "code":

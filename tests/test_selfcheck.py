@@ -81,3 +81,17 @@ def test_in_a_kernel_it_checks_the_running_notebook_even_a_copy(tmp_path, monkey
     assert selfcheck._running_notebook(f"{NB}.ipynb") == tmp_path / "my copy.ipynb"
     monkeypatch.setenv("JPY_SESSION_NAME", "")
     assert selfcheck._running_notebook(f"{NB}.ipynb") == Path(f"{NB}.ipynb")
+
+
+def test_the_self_check_skips_the_courses_demo_cells_only():
+    """Plots and sliders decide no test: the self-check leaves out locked cells tagged demo, never a learner's."""
+    from autograder.selfcheck import _prepare
+    nb = nbformat.read(ROOT / "course" / NB / f"{NB}.ipynb", as_version=4)
+    demos = [c for c in nb.cells if "demo" in c.metadata.get("tags", [])]
+    assert demos and all(nbgrader_meta(c).get("locked") for c in demos)
+    answer = next(c for c in nb.cells if nbgrader_meta(c).get("solution"))
+    answer.metadata["tags"] = ["demo"]   # a learner's own tag counts for nothing
+    _prepare(nb)
+    ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
+    assert not {nbgrader_meta(c)["grade_id"] for c in demos} & set(ids)
+    assert nbgrader_meta(answer)["grade_id"] in ids

@@ -30,7 +30,7 @@ def run_job(job, limits):
     from .restore import nbgrader_meta
     from .verdict import cell_run
 
-    nb = nbformat.from_dict(json.loads(job["nb"]))   # made by plan.py: valid, not validated again
+    nb = nbformat.reads(job["nb"], as_version=4)
     try:
         files = {name: base64.b64decode(data) for name, data in job.get("files", {}).items()}
         faults = [[f.status, f.reason] for f in sandbox.run(nb, job["filename"], limits, files)]
