@@ -72,9 +72,10 @@ def floor_job(course, name):
     return job
 
 
-def floor_cpu(course, name):
+def floor_cpu(course, name, runs_added=6):
     """CPU seconds that one more run of the floor job in a fresh sandbox adds (kernel start included): the
-    CPU of running it twice less once, so that this process's own start-up is not counted."""
+    CPU of running it 1 + runs_added times less once, over runs_added, so that this process's own start-up
+    is not counted and one run's noise is averaged out."""
     job = Path(course) / f"floor-{name}.json"
     job.write_text(json.dumps(floor_job(Path(course), name)))
 
@@ -85,7 +86,7 @@ def floor_cpu(course, name):
                 f"sys.exit(any('error' in run_job(job, Limits()) for _ in range({n})))")
         return tree_cpu([sys.executable, "-c", code], cwd=course)
 
-    return runs(3) - runs(2)
+    return (runs(1 + runs_added) - runs(1)) / runs_added
 
 
 def marginal_cpu(course_many, course_one, name, students, jobs, env):

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import unicodedata
 from dataclasses import asdict
 from pathlib import Path
@@ -25,8 +26,14 @@ def clean(value, one_line=False):
         return [clean(v, one_line) for v in value]
     if not isinstance(value, str):
         return value
-    kept = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
+    if value.isascii():   # nearly every text: its only such characters are the C0 controls and DEL
+        kept = ASCII_CONTROLS.sub("", value)
+    else:
+        kept = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
     return " ".join(kept.split()) if one_line else kept
+
+
+ASCII_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")   # category Cc in ASCII, less newline and tab
 
 
 def rows(results):
