@@ -129,6 +129,8 @@ def _local(jobs, limits, options):
             while todo and len(running) < width:
                 worker = Worker(context, *todo.pop(0), limits)
                 running[worker.conn] = worker
+            if options.get("started"):   # the first kernels are starting: the main process's own work may begin
+                options.pop("started")()
             soonest = min(w.deadline for w in running.values())
             for conn in wait(list(running), timeout=max(0.0, soonest - time.monotonic())):
                 worker = running.pop(conn)

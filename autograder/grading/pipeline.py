@@ -6,9 +6,7 @@ writers.py, the command line in command.py). Only run_jobs is parallel (one
 sandboxed kernel per (student, notebook) pair); every write happens after it,
 in this process, so the gradebook has a single writer.
 """
-import importlib
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,14 +44,10 @@ def check_sandbox(batch):
 
 
 def start_imports(batch):
-    """Start the workers' forkserver, and import nbgrader's gradebook API in the background: each takes
-    most of a second, and both overlap the planning (and the kernels). The gradebook step imports the
-    API again, waiting for this import if it is unfinished."""
+    """Start the workers' forkserver (most of a second, in its own process, beside the planning)."""
     if not batch.options.get("scheduler"):
         from .parallel import start_workers
         start_workers()
-    if batch.options.get("gradebook", True):
-        threading.Thread(target=importlib.import_module, args=("nbgrader.api",), daemon=True).start()
 
 
 def load_sources(batch):
@@ -63,8 +57,6 @@ def load_sources(batch):
     batch.sources = {p.stem: read(p) for p in sorted(folder.glob("*.ipynb"))}
     if not batch.sources:
         raise FileNotFoundError(f"no notebooks in {folder}")
-    from .sync import EarlyCheck
-    batch.options["abort"] = EarlyCheck(batch).raise_if_refused   # a gradebook that cannot follow source/
 
 
 def plan_jobs(batch):
@@ -138,7 +130,11 @@ def run_jobs(batch):
     # The trusted runs first: every verdict waits for them, so they must not be the last to finish.
     runnable = {(None, name): job for name, job in batch.trusted_jobs.items()}
     runnable.update({key: job for key, job in batch.jobs.items() if job.get("nb")})
+    from .sync import beside_the_kernels
+    batch.options["started"] = lambda: beside_the_kernels(batch)
     runs = run_all(runnable, batch.options)
+    if "abort" not in batch.options:   # no kernel ran
+        beside_the_kernels(batch)
     batch.options["abort"](wait=True)   # before the first write
     for name, job in batch.trusted_jobs.items():
         run = runs.pop((None, name))

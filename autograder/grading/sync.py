@@ -9,6 +9,7 @@ those cells, so CellsChanged refuses, before anything is graded, with the comman
 (generate_assignment's header/footer and autotest steps are not run: this course uses neither.)
 """
 import copy
+import importlib
 import threading
 from pathlib import Path
 
@@ -143,3 +144,11 @@ class EarlyCheck:
         if self.error is not None:
             raise self.error
 
+
+def beside_the_kernels(batch):
+    """Once the first kernels run (not before: no kernel waits for them), import nbgrader's gradebook API
+    (the gradebook step imports it again, waiting if unfinished) and check that the gradebook can follow
+    source/ (a refusal stops the kernels, and nothing is written): a second of CPU each, in threads."""
+    if batch.options.get("gradebook", True):
+        threading.Thread(target=importlib.import_module, args=("nbgrader.api",), daemon=True).start()
+    batch.options["abort"] = EarlyCheck(batch).raise_if_refused
