@@ -5,6 +5,8 @@ kernels: every honest grade must be exact, every faulty pair must get its own st
 file must be written. The other tests take one failure each: a locked gradebook, a grader fault, no
 submissions, a flood of output, a 300 MB notebook.
 """
+import csv
+import io
 import json
 import os
 import re
@@ -60,6 +62,8 @@ def submit(course, student, content=None, filename=f"{NAME}.ipynb"):
     return folder / filename
 
 
+# A folder name that a spreadsheet would run as a formula, sending the instructor's grades.csv away when opened.
+FORMULA = '=HYPERLINK(CONCAT("http:",E2),"grades")'
 # student -> (status, score: "full" | "first-wrong" | "zero" | None (not checked), a word of the reason)
 EXPECTED = {
     "honest-solution": ("graded", "full", ""),
@@ -88,6 +92,7 @@ EXPECTED = {
     "plus+sign": ("invalid student id", "zero", "'+'"),
     ".hidden": ("invalid student id", "zero", "starts with '.'"),
     f"esc{ESC}name": ("invalid student id", "zero", "control"),
+    FORMULA: ("graded", "full", ""),
 }
 
 
@@ -129,6 +134,7 @@ def build_class(course, nbk):
                metadata={"nbgrader": ["grade"]})))
     for student in ("plus+sign", ".hidden", f"esc{ESC}name"):
         submit(course, student, nbk.copy())
+    submit(course, FORMULA, nbk.copy())
 
 
 def _indent(code):
@@ -249,6 +255,15 @@ def test_no_control_character_in_table_csv_json_or_html(graded):
     for text in texts:
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
     assert "graded 13/13" in results["ansi-crash"].reason    # the text stays, its escapes go
+
+
+def test_no_field_of_grades_csv_is_a_formula(graded):
+    """A student whose id is a spreadsheet formula is graded, and grades.csv shows the id as text."""
+    course, _, results = graded
+    rows = list(csv.reader(io.StringIO((course / "reports" / NAME / "grades.csv").read_text(encoding="utf-8"))))
+    assert [f for row in rows for f in row if f[:1] in ("=", "+", "-", "@")] == []
+    assert [r[0] for r in rows if r[0].endswith(FORMULA)] == ["'" + FORMULA]
+    assert results[FORMULA].student == FORMULA   # grades.json and the gradebook keep the real id
 
 
 def test_a_student_named_source_is_never_the_trusted_run(graded, tmp_path):

